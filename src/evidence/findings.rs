@@ -1,0 +1,167 @@
+//! Findings from static analysis, vulnerability, secret and configuration scans.
+//!
+//! One shape for SARIF, Trivy, Grype, gitleaks, Code Quality, manifest checks...: a rule can
+//! count "critical fixable vulnerabilities" without knowing which scanner produced them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Location, MAX_ITEMS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Unknown,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 6] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+        Severity::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+            Severity::Unknown => "unknown",
+        }
+    }
+
+    /// Reads the spellings scanners use (`CRITICAL`, `moderate`, `major`, `negligible`, ...).
+    pub fn parse_loose(s: &str) -> Severity {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "critical" | "blocker" => Severity::Critical,
+            "high" | "major" | "error" | "important" => Severity::High,
+            "medium" | "moderate" | "warning" => Severity::Medium,
+            "low" | "minor" => Severity::Low,
+            "info" | "informational" | "negligible" | "note" | "none" => Severity::Info,
+            _ => Severity::Unknown,
+        }
+    }
+
+    /// CVSS-style score (SARIF `security-severity`) to severity, per the CVSS v3 bands.
+    pub fn from_score(score: f64) -> Severity {
+        if score >= 9.0 {
+            Severity::Critical
+        } else if score >= 7.0 {
+            Severity::High
+        } else if score >= 4.0 {
+            Severity::Medium
+        } else if score > 0.0 {
+            Severity::Low
+        } else {
+            Severity::Info
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Vulnerability,
+    Misconfiguration,
+    Secret,
+    CodeQuality,
+    License,
+    Policy,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Vulnerability => "vulnerability",
+            Category::Misconfiguration => "misconfiguration",
+            Category::Secret => "secret",
+            Category::CodeQuality => "code_quality",
+            Category::License => "license",
+            Category::Policy => "policy",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The finding's own identifier: CVE/GHSA id, or the analyser's rule id.
+    pub id: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installed_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_version: Option<String>,
+    /// A fixed version exists (for "fixable only" criteria).
+    pub fixable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The tool that reported it (`Trivy`, `Semgrep OSS`, `gonogo-manifests`, ...).
+    pub tool: String,
+}
+
+impl Finding {
+    /// Every string a waiver's `match` may name: id, fingerprint, package, path.
+    pub fn match_keys(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.id.as_str()),
+            self.fingerprint.as_deref(),
+            self.package.as_deref(),
+            self.location.as_ref().map(|l| l.path.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FindingSet {
+    /// At most [`MAX_ITEMS`]; `truncated` counts the rest, whose severities are still counted in
+    /// `overflow_by_severity`.
+    pub findings: Vec<Finding>,
+    pub truncated: u64,
+    pub overflow_by_severity: BTreeMap<Severity, u64>,
+    pub notes: Vec<String>,
+}
+
+impl FindingSet {
+    pub fn push(&mut self, finding: Finding) {
+        if self.findings.len() < MAX_ITEMS {
+            self.findings.push(finding);
+        } else {
+            self.truncated += 1;
+            *self.overflow_by_severity.entry(finding.severity).or_default() += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: FindingSet) {
+        for f in other.findings {
+            self.push(f);
+        }
+        self.truncated += other.truncated;
+        for (sev, n) in other.overflow_by_severity {
+            *self.overflow_by_severity.entry(sev).or_default() += n;
+        }
+        self.notes.extend(other.notes);
+    }
+
+    pub fn total(&self) -> u64 {
+        self.findings.len() as u64 + self.truncated
+    }
+}

@@ -1,0 +1,99 @@
+//! The typed evidence model: what gonogo read, independent of where it came from.
+//!
+//! Parsers turn bytes into these types; checks measure them; nothing here does IO. Every
+//! collection keeps a bounded sample of items (failures, findings) next to exact counts, so a
+//! 1 GiB report costs the same memory as a 1 MiB one while the counts stay exact.
+
+mod coverage;
+mod findings;
+mod tests;
+
+pub use coverage::{CoverageReport, FileCoverage};
+pub use findings::{Category, Finding, FindingSet, Severity};
+pub use tests::{TestCase, TestOutcome, TestReport};
+
+use serde::Serialize;
+
+/// How many individual items (failed tests, findings, per-file figures) a report keeps for display
+/// and waiver matching. Counts are always exact; only the detail list is capped.
+pub const MAX_ITEMS: usize = 10_000;
+
+/// Evidence read from one source, already merged when the source matched several files.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Evidence {
+    Tests(TestReport),
+    Coverage(CoverageReport),
+    Findings(FindingSet),
+    Document(crate::evidence::Document),
+    /// Free-form values from an endpoint (quality gate, metrics, health check, ...): named,
+    /// typed measurements a check can compare.
+    Values(ValueSet),
+}
+
+impl Evidence {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Evidence::Tests(_) => "tests",
+            Evidence::Coverage(_) => "coverage",
+            Evidence::Findings(_) => "findings",
+            Evidence::Document(_) => "document",
+            Evidence::Values(_) => "values",
+        }
+    }
+}
+
+/// A project document (answers file, plan, Dockerfile, ...), kept as text with its parsed form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub path: String,
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// Named measurements from an endpoint, in a stable order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ValueSet {
+    pub values: std::collections::BTreeMap<String, Value>,
+    /// Human-readable notes the endpoint returned (API warnings, conditions).
+    pub notes: Vec<String>,
+}
+
+/// A measured or expected value.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Text(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// Numbers print without float noise: integers as integers, others with at most 2 decimals.
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else if n.is_finite() {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A position inside an evidence file, for annotations.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}

@@ -1,0 +1,41 @@
+//! Report parsers: bytes or a reader in, typed evidence out. No IO beyond the reader given.
+//!
+//! Each format lives in its own module and is fuzzed on its own. Errors carry a position (line
+//! and column where the format has lines, a byte offset otherwise) so the caller can name the
+//! file and the place.
+
+use std::fmt;
+
+/// Where in the input a parse error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    LineCol { line: u64, column: u64 },
+    Offset(u64),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::LineCol { line, column } => write!(f, "{line}:{column}"),
+            Position::Offset(o) => write!(f, "byte {o}"),
+        }
+    }
+}
+
+/// A report that could not be read as the expected format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", position.map(|p| format!("{p}: ")).unwrap_or_default())]
+pub struct ParseError {
+    pub message: String,
+    pub position: Option<Position>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ParseError { message: message.into(), position: None }
+    }
+
+    pub fn at(message: impl Into<String>, position: Position) -> Self {
+        ParseError { message: message.into(), position: Some(position) }
+    }
+}
