@@ -25,7 +25,9 @@ pub enum Evidence {
     Tests(TestReport),
     Coverage(CoverageReport),
     Findings(FindingSet),
-    Document(crate::evidence::Document),
+    Document(Document),
+    /// Paths that matched a `file-exists` pattern, relative to the project root.
+    Files(Vec<String>),
     /// Free-form values from an endpoint (quality gate, metrics, health check, ...): named,
     /// typed measurements a check can compare.
     Values(ValueSet),
@@ -38,6 +40,7 @@ impl Evidence {
             Evidence::Coverage(_) => "coverage",
             Evidence::Findings(_) => "findings",
             Evidence::Document(_) => "document",
+            Evidence::Files(_) => "files",
             Evidence::Values(_) => "values",
         }
     }
@@ -96,4 +99,65 @@ pub struct Location {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+}
+
+/// Why evidence could not be used. Never a pass: the rule's `on_missing` policy decides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Missing {
+    pub reason: MissingReason,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingReason {
+    /// The rule names a source the configuration does not define.
+    NotConfigured,
+    /// No file matched, or the file does not exist.
+    NotFound,
+    /// The file or URL could not be read.
+    Unreadable,
+    /// The endpoint could not be reached or answered an error.
+    Unreachable,
+    /// The content is not a valid report of the expected kind.
+    ParseError,
+    /// Older than the source's `max_age`.
+    Stale,
+    /// The report holds no data for what the rule measures (no tests, empty query result).
+    Empty,
+    /// The source gives another kind of evidence than the rule needs.
+    WrongKind,
+    /// The overall deadline passed before the evidence arrived.
+    Timeout,
+}
+
+impl MissingReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingReason::NotConfigured => "not configured",
+            MissingReason::NotFound => "not found",
+            MissingReason::Unreadable => "unreadable",
+            MissingReason::Unreachable => "unreachable",
+            MissingReason::ParseError => "parse error",
+            MissingReason::Stale => "stale",
+            MissingReason::Empty => "empty",
+            MissingReason::WrongKind => "wrong kind",
+            MissingReason::Timeout => "timeout",
+        }
+    }
+}
+
+impl Missing {
+    pub fn new(reason: MissingReason, detail: impl Into<String>) -> Self {
+        Missing {
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.reason.as_str(), self.detail)
+    }
 }

@@ -32,10 +32,34 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), position: None }
+        ParseError {
+            message: message.into(),
+            position: None,
+        }
     }
 
     pub fn at(message: impl Into<String>, position: Position) -> Self {
-        ParseError { message: message.into(), position: Some(position) }
+        ParseError {
+            message: message.into(),
+            position: Some(position),
+        }
     }
 }
+
+pub mod clover;
+pub mod cobertura;
+pub mod codequality;
+pub mod dependency_check;
+pub mod format;
+pub mod gitlab_test_report;
+pub mod gitleaks;
+pub mod gocover;
+pub mod grype;
+pub mod jacoco;
+pub mod junit;
+pub mod lcov;
+pub mod npm_audit;
+pub mod opencover;
+pub mod osv;
+pub mod sarif;
+pub mod trivy;

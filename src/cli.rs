@@ -1,0 +1,168 @@
+//! Command-line types (clap). Values given here and in `GONOGO_*` variables win over gonogo.yaml.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::rules::EnvType;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gonogo",
+    version,
+    about = "A go/no-go gate for CI/CD pipelines: evidence in, GO or NO-GO out."
+)]
+#[command(
+    after_help = "Exit codes: 0 GO, 1 NO-GO, 2 warnings under --strict, 3 INCONCLUSIVE, 4 usage or configuration error."
+)]
+pub struct Cli {
+    /// More diagnostics on stderr (-v info, -vv debug); RUST_LOG works too.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the evidence the stage needs, evaluate its rules, print the verdict (the gate).
+    #[command(args_override_self = true)]
+    Check(CheckArgs),
+    /// List the rules that apply at a stage and the evidence each needs, without reading any.
+    Explain(ExplainArgs),
+    /// Validate gonogo.yaml and the rule files it names.
+    Validate(ConfigArgs),
+    /// Show the embedded rule packs (`--format markdown` writes the rule reference).
+    Rules(RulesArgs),
+    /// Write a commented gonogo.yaml, detecting the report files already in the project.
+    Init(InitArgs),
+    /// Print the JSON Schema of gonogo.yaml or of rule files, for editors.
+    Schema(SchemaArgs),
+    /// Parse one report and print what gonogo read from it.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// The configuration file.
+    #[arg(short, long, env = "GONOGO_CONFIG", default_value = "gonogo.yaml")]
+    pub config: PathBuf,
+    /// The stage, by number or name (overrides `stage:`).
+    #[arg(short, long, env = "GONOGO_STAGE")]
+    pub stage: Option<String>,
+    /// The environment type (overrides `environment:`).
+    #[arg(short, long, env = "GONOGO_ENVIRONMENT", value_enum)]
+    pub environment: Option<EnvArg>,
+    /// The rule pack (overrides `pack:`).
+    #[arg(long, env = "GONOGO_PACK")]
+    pub pack: Option<String>,
+    /// A rule variable, `name=value` (repeatable; overrides `vars:`).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnvArg {
+    Nonprod,
+    Prod,
+}
+
+impl From<EnvArg> for EnvType {
+    fn from(e: EnvArg) -> Self {
+        match e {
+            EnvArg::Nonprod => EnvType::Nonprod,
+            EnvArg::Prod => EnvType::Prod,
+        }
+    }
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Report format on stdout.
+    #[arg(short, long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+    /// Also write the JSON verdict to this file.
+    #[arg(short, long, env = "GONOGO_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Warnings fail the gate (exit 2).
+    #[arg(long, env = "GONOGO_STRICT")]
+    pub strict: bool,
+    /// Also preview the next stage (non-blocking).
+    #[arg(long)]
+    pub next: bool,
+    /// Overall deadline for reading all evidence.
+    #[arg(long, default_value = "5m")]
+    pub deadline: String,
+    /// Evaluate as of this date (YYYY-MM-DD) instead of today: waiver expiry, reproducible runs.
+    #[arg(long, env = "GONOGO_TODAY", hide = true)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[arg(short, long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(short, long, value_enum, default_value = "human")]
+    pub format: RulesFormat,
+    /// With `--format markdown`: write one page per rule and an index into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory to scan and write gonogo.yaml into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The stage to declare (1 also writes the onboarding answers file).
+    #[arg(short, long, default_value = "3")]
+    pub stage: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    Config,
+    Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum, default_value = "config")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The report file.
+    pub path: PathBuf,
+    /// Its format (detected from the content when absent).
+    #[arg(short, long)]
+    pub kind: Option<String>,
+    #[arg(short, long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+}

@@ -1,0 +1,268 @@
+//! Evaluation: a pure function of (plan, evidence, waivers, today) to a [`Verdict`].
+//!
+//! No IO, no clock, no printing: everything it needs is an argument, so the same inputs always
+//! give the same verdict, and tests can pin any date. Missing evidence is never a pass: it
+//! becomes `inconclusive` with its reason, and the rule's `on_missing` policy decides what that
+//! does to the decision.
+
+pub mod criteria;
+mod verdict;
+pub mod waivers;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+pub use verdict::{
+    Counts, CriterionResult, Decision, InputRecord, NextPreview, Outcome, RuleResult, SourceReport,
+    VERDICT_SCHEMA_VERSION, Verdict,
+};
+
+use crate::checks::{Measurement, Need};
+use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::rules::{Level, OnMissing, Plan, PlannedRule};
+use waivers::{EXPIRY_WARNING_DAYS, Waiver, WaiverState, WaiverStatus};
+
+/// What fetch produced for each need.
+pub type EvidenceMap = BTreeMap<Need, Result<Evidence, Missing>>;
+
+/// How many items (failed tests, findings, missing fields) a rule result keeps.
+pub const MAX_RESULT_ITEMS: usize = 100;
+
+pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: Date) -> Verdict {
+    let mut uses: Vec<u64> = vec![0; waivers.len()];
+    for rule_id in &plan.waivers_used_by_overrides {
+        if let Some(i) = waivers
+            .iter()
+            .position(|w| &w.rule == rule_id && w.pattern.is_none() && !w.is_expired(today))
+        {
+            uses[i] += 1;
+        }
+    }
+    let mut results = Vec::with_capacity(plan.rules.len());
+    for planned in &plan.rules {
+        results.push(evaluate_rule(planned, evidence, waivers, today, &mut uses));
+    }
+    results.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let statuses: Vec<WaiverStatus> = waivers
+        .iter()
+        .zip(uses)
+        .map(|(w, n)| {
+            let days_left = w.days_left(today);
+            let state = if w.is_expired(today) {
+                WaiverState::Expired
+            } else if n > 0 {
+                WaiverState::Applied
+            } else {
+                WaiverState::Unused
+            };
+            WaiverStatus {
+                waiver: w.clone(),
+                state,
+                uses: n,
+                days_left,
+                expiring_soon: state != WaiverState::Expired && days_left <= EXPIRY_WARNING_DAYS,
+            }
+        })
+        .collect();
+
+    let mut notices: Vec<String> = plan.loosened.clone();
+    for s in &statuses {
+        let w = &s.waiver;
+        let what = match &w.pattern {
+            Some(p) => format!("{} (match `{p}`)", w.rule),
+            None => w.rule.clone(),
+        };
+        match s.state {
+            WaiverState::Expired => notices.push(format!(
+                "waiver for {what} expired on {} and no longer applies ({})",
+                w.expires, w.origin
+            )),
+            WaiverState::Unused => notices.push(format!(
+                "waiver for {what} matched nothing at this stage; remove it if it is obsolete ({})",
+                w.origin
+            )),
+            WaiverState::Applied => {}
+        }
+        if s.expiring_soon {
+            notices.push(format!(
+                "waiver for {what} expires on {} ({} day{} left)",
+                w.expires,
+                s.days_left,
+                if s.days_left == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    let counts = Counts::of(&results);
+    let decision = Decision::of(&results);
+    Verdict {
+        schema_version: VERDICT_SCHEMA_VERSION,
+        tool: format!("gonogo {}", env!("CARGO_PKG_VERSION")),
+        project: None,
+        pack: plan.pack.clone(),
+        stage: plan.stage.clone(),
+        environment: plan.environment,
+        evaluated_on: today,
+        evaluated_at: None,
+        decision,
+        counts,
+        results,
+        waivers: statuses,
+        sources: Vec::new(),
+        notices,
+        next: None,
+    }
+}
+
+fn evaluate_rule(
+    planned: &PlannedRule,
+    evidence: &EvidenceMap,
+    waivers: &[Waiver],
+    today: Date,
+    uses: &mut [u64],
+) -> RuleResult {
+    let rule = &planned.rule.rule;
+    let need = planned.need();
+    let mut result = RuleResult::new(planned, &need);
+
+    let active: Vec<usize> = waivers
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.rule == rule.id && !w.is_expired(today))
+        .map(|(i, _)| i)
+        .collect();
+
+    let measured = match evidence.get(&need) {
+        None => Err(Missing::new(
+            MissingReason::NotFound,
+            format!("{need} was not fetched"),
+        )),
+        Some(Err(missing)) => Err(missing.clone()),
+        Some(Ok(ev)) => {
+            let mut waive = |key: &str| {
+                for &i in &active {
+                    if waivers[i].matches(key) {
+                        uses[i] += 1;
+                        return true;
+                    }
+                }
+                false
+            };
+            rule.check.measure(ev, &mut waive)
+        }
+    };
+
+    let outcome = match measured {
+        Err(missing) => missing_outcome(planned, &mut result, missing),
+        Ok(m) => judge(planned, &mut result, m),
+    };
+    result.outcome = outcome;
+
+    if matches!(
+        result.outcome,
+        Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
+    ) {
+        if let Some(&i) = active.iter().find(|&&i| waivers[i].pattern.is_none()) {
+            uses[i] += 1;
+            let w = &waivers[i];
+            result.waived_outcome = Some(Box::new(result.outcome.clone()));
+            result.outcome = Outcome::Waived;
+            result.message = format!(
+                "waived until {}: {}{}",
+                w.expires,
+                w.reason,
+                w.ticket
+                    .as_ref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    result
+}
+
+fn missing_outcome(planned: &PlannedRule, result: &mut RuleResult, missing: Missing) -> Outcome {
+    result.message = missing.to_string();
+    match planned.on_missing {
+        OnMissing::Fail => violation(planned.level),
+        OnMissing::Block => Outcome::Inconclusive {
+            reason: missing.reason,
+            blocking: planned.level == Level::Fail,
+        },
+        OnMissing::Warn => Outcome::Inconclusive {
+            reason: missing.reason,
+            blocking: false,
+        },
+    }
+}
+
+fn violation(level: Level) -> Outcome {
+    match level {
+        Level::Fail => Outcome::Fail,
+        Level::Warn => Outcome::Warn,
+        Level::Info => Outcome::Info,
+    }
+}
+
+fn judge(planned: &PlannedRule, result: &mut RuleResult, m: Measurement) -> Outcome {
+    let mut failed = Vec::new();
+    let mut unmet_prefs = Vec::new();
+    let mut unknown = Vec::new();
+    for (criterion, preferred) in planned
+        .expect
+        .iter()
+        .map(|c| (c, false))
+        .chain(planned.prefer.iter().map(|c| (c, true)))
+    {
+        let measured = m.metrics.get(&criterion.metric).cloned();
+        let ok = measured.as_ref().and_then(|v| criterion.check(v));
+        match (ok, &measured) {
+            (Some(false), _) if preferred => unmet_prefs.push(criterion.to_string()),
+            (Some(false), _) => failed.push(criterion.to_string()),
+            (None, None) => unknown.push(format!(
+                "{}: {}",
+                criterion.metric,
+                m.unavailable
+                    .get(&criterion.metric)
+                    .map_or("not measured", String::as_str)
+            )),
+            (None, Some(v)) => {
+                unknown.push(format!("{}: `{v}` cannot be compared", criterion.metric))
+            }
+            (Some(true), _) => {}
+        }
+        result.criteria.push(CriterionResult {
+            criterion: criterion.to_string(),
+            metric: criterion.metric.clone(),
+            measured,
+            ok,
+            preferred,
+        });
+    }
+    result.items_total = m.items.len() as u64;
+    result.items = m.items.into_iter().take(MAX_RESULT_ITEMS).collect();
+    result.waived_items = m.waived_items;
+    result.notes = m.notes;
+
+    if !failed.is_empty() {
+        result.message = format!("not met: {}", failed.join(", "));
+        violation(planned.level)
+    } else if !unknown.is_empty() {
+        let missing = Missing::new(
+            MissingReason::Empty,
+            format!("cannot judge {}", unknown.join("; ")),
+        );
+        missing_outcome(planned, result, missing)
+    } else if !unmet_prefs.is_empty() {
+        result.message = format!("met, but short of the target: {}", unmet_prefs.join(", "));
+        match planned.level {
+            Level::Info => Outcome::Info,
+            _ => Outcome::Warn,
+        }
+    } else {
+        result.message = "met".into();
+        Outcome::Pass
+    }
+}

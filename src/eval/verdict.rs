@@ -1,0 +1,240 @@
+//! The verdict: the decision, every rule's outcome with its measured values, and the record of
+//! what was read (digest, size, time), so it can be archived as proof.
+//!
+//! Its JSON form is a versioned contract (`schema_version`); collections are sorted so two runs
+//! on the same inputs give the same bytes, timestamps aside.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::waivers::WaiverStatus;
+use crate::checks::{Item, Need};
+use crate::evidence::{MissingReason, Value};
+use crate::rules::{EnvType, Level, OnMissing, PlannedRule, Stage};
+
+pub const VERDICT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Go,
+    GoWithWarnings,
+    NoGo,
+    Inconclusive,
+}
+
+impl Decision {
+    pub fn of(results: &[RuleResult]) -> Decision {
+        if results.iter().any(|r| r.outcome == Outcome::Fail) {
+            Decision::NoGo
+        } else if results
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Inconclusive { blocking: true, .. }))
+        {
+            Decision::Inconclusive
+        } else if results
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Warn | Outcome::Inconclusive { .. }))
+        {
+            Decision::GoWithWarnings
+        } else {
+            Decision::Go
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Go => "GO",
+            Decision::GoWithWarnings => "GO (with warnings)",
+            Decision::NoGo => "NO-GO",
+            Decision::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+
+    /// The exit-code contract: 0 GO, 1 NO-GO, 2 warnings under `--strict`, 3 INCONCLUSIVE.
+    pub fn exit_code(self, strict: bool) -> u8 {
+        match self {
+            Decision::Go => 0,
+            Decision::GoWithWarnings => {
+                if strict {
+                    2
+                } else {
+                    0
+                }
+            }
+            Decision::NoGo => 1,
+            Decision::Inconclusive => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Outcome {
+    Pass,
+    /// A `warn` rule not met, or a `fail` rule short of its preferred target.
+    Warn,
+    Fail,
+    /// An `info` rule not met: reported, never blocks.
+    Info,
+    Waived,
+    Inconclusive {
+        reason: MissingReason,
+        blocking: bool,
+    },
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Warn => "warn",
+            Outcome::Fail => "fail",
+            Outcome::Info => "info",
+            Outcome::Waived => "waived",
+            Outcome::Inconclusive { .. } => "inconclusive",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionResult {
+    pub criterion: String,
+    pub metric: String,
+    pub measured: Option<Value>,
+    /// `None` when it could not be compared.
+    pub ok: Option<bool>,
+    /// A `prefer` criterion: short of it is a warning.
+    pub preferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleResult {
+    pub id: String,
+    pub title: String,
+    pub reference: String,
+    pub check: &'static str,
+    pub level: Level,
+    pub on_missing: OnMissing,
+    pub outcome: Outcome,
+    /// What the outcome was before a waiver covered it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_outcome: Option<Box<Outcome>>,
+    pub message: String,
+    pub criteria: Vec<CriterionResult>,
+    pub evidence: String,
+    pub items: Vec<Item>,
+    pub items_total: u64,
+    pub waived_items: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<String>,
+}
+
+impl RuleResult {
+    pub fn new(planned: &PlannedRule, need: &Need) -> RuleResult {
+        let rule = &planned.rule.rule;
+        RuleResult {
+            id: rule.id.clone(),
+            title: rule.title.clone(),
+            reference: rule.reference.clone(),
+            check: rule.check.kind_id(),
+            level: planned.level,
+            on_missing: planned.on_missing,
+            outcome: Outcome::Pass,
+            waived_outcome: None,
+            message: String::new(),
+            criteria: Vec::new(),
+            evidence: need.to_string(),
+            items: Vec::new(),
+            items_total: 0,
+            waived_items: 0,
+            notes: Vec::new(),
+            overridden_by: planned.overridden_by.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pass: u32,
+    pub warn: u32,
+    pub fail: u32,
+    pub info: u32,
+    pub waived: u32,
+    pub inconclusive: u32,
+}
+
+impl Counts {
+    pub fn of(results: &[RuleResult]) -> Counts {
+        let mut c = Counts::default();
+        for r in results {
+            match r.outcome {
+                Outcome::Pass => c.pass += 1,
+                Outcome::Warn => c.warn += 1,
+                Outcome::Fail => c.fail += 1,
+                Outcome::Info => c.info += 1,
+                Outcome::Waived => c.waived += 1,
+                Outcome::Inconclusive { .. } => c.inconclusive += 1,
+            }
+        }
+        c
+    }
+}
+
+/// One input read: a file or a URL (without credentials).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputRecord {
+    pub location: String,
+    pub sha256: String,
+    pub size: u64,
+    /// RFC 3339 time the input was read.
+    pub read_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+/// What one need resolved to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceReport {
+    pub need: Need,
+    /// The report format or endpoint kind used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub inputs: Vec<InputRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Preview of the next stage, non-blocking (`check --next`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextPreview {
+    pub stage: Stage,
+    pub decision: Decision,
+    /// Rules of the next stage not met today (new or raised).
+    pub blockers: Vec<RuleResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub schema_version: u32,
+    pub tool: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    pub pack: String,
+    pub stage: Stage,
+    pub environment: EnvType,
+    pub evaluated_on: Date,
+    /// Wall-clock time of the run; absent in deterministic (test) output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluated_at: Option<String>,
+    pub decision: Decision,
+    pub counts: Counts,
+    pub results: Vec<RuleResult>,
+    pub waivers: Vec<WaiverStatus>,
+    pub sources: Vec<SourceReport>,
+    pub notices: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<NextPreview>,
+}

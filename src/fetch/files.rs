@@ -1,0 +1,383 @@
+//! Files: glob expansion, streaming reads with a running sha256, staleness, format detection.
+//!
+//! Reports are parsed straight from a buffered reader that hashes what passes through it, so a
+//! multi-gigabyte report is read once, never held in memory, and still gets its digest.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use globset::{GlobBuilder, GlobMatcher};
+use sha2::{Digest, Sha256};
+
+use super::resolve_path;
+use crate::eval::InputRecord;
+use crate::evidence::{Document, Evidence, Missing, MissingReason};
+use crate::parse::format::{Format, detect};
+
+/// Directories never walked by `**` unless a pattern names them.
+const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".venv", "__pycache__"];
+const MAX_WALK_ENTRIES: usize = 500_000;
+
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| String::new(), |t| t.to_string())
+}
+
+fn system_time_rfc3339(t: SystemTime) -> Option<String> {
+    jiff::Timestamp::try_from(t)
+        .ok()
+        .and_then(|t| t.round(jiff::Unit::Second).ok())
+        .map(|t| t.to_string())
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+fn matcher(pattern: &str) -> Result<GlobMatcher, Missing> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| {
+            Missing::new(
+                MissingReason::NotFound,
+                format!("invalid glob `{pattern}`: {e}"),
+            )
+        })
+}
+
+/// Files under `root` matching any pattern, sorted, as paths relative to `root` where possible.
+pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Missing> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        if !has_glob(pattern) {
+            let p = resolve_path(root, pattern);
+            if p.is_file() {
+                out.push(p);
+            }
+            continue;
+        }
+        let abs = Path::new(pattern).is_absolute();
+        let literal: PathBuf = Path::new(pattern)
+            .components()
+            .take_while(|c| !has_glob(&c.as_os_str().to_string_lossy()))
+            .collect();
+        let base = if abs {
+            literal.clone()
+        } else {
+            root.join(&literal)
+        };
+        let full_pattern = if abs {
+            pattern.clone()
+        } else {
+            root.join(pattern).to_string_lossy().into_owned()
+        };
+        let m = matcher(&full_pattern)?;
+        let mut stack = vec![base];
+        let mut seen = 0usize;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                seen += 1;
+                if seen > MAX_WALK_ENTRIES {
+                    return Err(Missing::new(
+                        MissingReason::NotFound,
+                        format!(
+                            "glob `{pattern}` walks more than {MAX_WALK_ENTRIES} entries; make it more specific"
+                        ),
+                    ));
+                }
+                let path = entry.path();
+                let Ok(ft) = entry.file_type() else { continue };
+                if ft.is_dir() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if !SKIPPED_DIRS.contains(&name.as_str()) || pattern.contains(&name) {
+                        stack.push(path);
+                    }
+                } else if ft.is_file() && m.is_match(&path) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `file-exists`: the matching paths.
+pub fn list(root: &Path, patterns: &[String]) -> Result<Evidence, Missing> {
+    let found = expand_globs(root, patterns)?;
+    Ok(Evidence::Files(
+        found.iter().map(|p| relative(root, p)).collect(),
+    ))
+}
+
+/// A project document, as text (capped).
+pub fn read_document(
+    root: &Path,
+    path: &str,
+    max: u64,
+) -> Result<(Evidence, InputRecord), Missing> {
+    let full = resolve_path(root, path);
+    let file = File::open(&full).map_err(|e| open_error(&full, e))?;
+    let mut reader = HashingReader {
+        inner: file.take(max + 1),
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| {
+        Missing::new(
+            MissingReason::Unreadable,
+            format!("{}: {e}", full.display()),
+        )
+    })?;
+    if bytes.len() as u64 > max {
+        return Err(Missing::new(
+            MissingReason::Unreadable,
+            format!(
+                "{} is larger than {} bytes; is it really a project document?",
+                full.display(),
+                max
+            ),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Missing::new(
+            MissingReason::ParseError,
+            format!(
+                "{}: not UTF-8 text (byte {})",
+                full.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    let record = InputRecord {
+        location: relative(root, &full),
+        sha256: hex(reader.hasher.finalize().as_slice()),
+        size: reader.bytes,
+        read_at: now_rfc3339(),
+        modified: std::fs::metadata(&full)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(system_time_rfc3339),
+    };
+    Ok((
+        Evidence::Document(Document {
+            path: path.to_string(),
+            text,
+        }),
+        record,
+    ))
+}
+
+fn open_error(path: &Path, e: io::Error) -> Missing {
+    let reason = if e.kind() == io::ErrorKind::NotFound {
+        MissingReason::NotFound
+    } else {
+        MissingReason::Unreadable
+    };
+    Missing::new(reason, format!("{}: {e}", path.display()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads every file of a source, detects or applies the format, and merges the evidence.
+pub fn read_source(
+    name: &str,
+    root: &Path,
+    patterns: &[String],
+    format: Option<Format>,
+    max_age: Option<Duration>,
+) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
+    let files = expand_globs(root, patterns)?;
+    if files.is_empty() {
+        return Err(Missing::new(
+            MissingReason::NotFound,
+            format!(
+                "source `{name}`: no file matches {} (relative to {})",
+                patterns.join(", "),
+                root.display()
+            ),
+        ));
+    }
+    let mut merged: Option<(Evidence, Format)> = None;
+    let mut records = Vec::with_capacity(files.len());
+    for path in &files {
+        let display = relative(root, path);
+        let meta = std::fs::metadata(path).map_err(|e| open_error(path, e))?;
+        let modified = meta.modified().ok();
+        if let (Some(max), Some(m)) = (max_age, modified) {
+            let age = SystemTime::now().duration_since(m).unwrap_or_default();
+            if age > max {
+                return Err(Missing::new(
+                    MissingReason::Stale,
+                    format!(
+                        "{display} was written {} ago, more than max_age {}",
+                        human_duration(age),
+                        human_duration(max)
+                    ),
+                ));
+            }
+        }
+        let file = File::open(path).map_err(|e| open_error(path, e))?;
+        let hashing = HashingReader {
+            inner: file,
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        let mut reader = BufReader::with_capacity(256 * 1024, hashing);
+        let (evidence, fmt) = parse_reader(&display, &mut reader, format)?;
+        io::copy(&mut reader, &mut io::sink())
+            .map_err(|e| Missing::new(MissingReason::Unreadable, format!("{display}: {e}")))?;
+        let hashing = reader.into_inner();
+        records.push(InputRecord {
+            location: display.clone(),
+            sha256: hex(hashing.hasher.finalize().as_slice()),
+            size: hashing.bytes,
+            read_at: now_rfc3339(),
+            modified: modified.and_then(system_time_rfc3339),
+        });
+        merged = Some(match merged {
+            None => (evidence, fmt),
+            Some((acc, first)) => (merge(acc, evidence, &display)?, first),
+        });
+    }
+    let (evidence, fmt) = merged.expect("at least one file was read");
+    Ok((evidence, fmt, records))
+}
+
+/// Parses an in-memory body (an HTTP response).
+pub fn parse_bytes(
+    display: &str,
+    body: &[u8],
+    format: Option<Format>,
+) -> Result<(Evidence, Format, InputRecord), Missing> {
+    let mut reader = io::Cursor::new(body);
+    let (evidence, fmt) = parse_reader(display, &mut reader, format)?;
+    let record = InputRecord {
+        location: display.to_string(),
+        sha256: hex(Sha256::digest(body).as_slice()),
+        size: body.len() as u64,
+        read_at: now_rfc3339(),
+        modified: None,
+    };
+    Ok((evidence, fmt, record))
+}
+
+fn parse_reader(
+    display: &str,
+    reader: &mut dyn BufRead,
+    format: Option<Format>,
+) -> Result<(Evidence, Format), Missing> {
+    let fmt = match format {
+        Some(f) => f,
+        None => {
+            let head = reader
+                .fill_buf()
+                .map_err(|e| Missing::new(MissingReason::Unreadable, format!("{display}: {e}")))?;
+            detect(head).ok_or_else(|| {
+                Missing::new(
+                    MissingReason::ParseError,
+                    format!("{display}: not a report format gonogo recognises; set `kind:` on the source (see `gonogo inspect {display} --kind ...`)"),
+                )
+            })?
+        }
+    };
+    let evidence = fmt.parse(reader).map_err(|e| {
+        Missing::new(
+            MissingReason::ParseError,
+            format!("{display}:{} (read as {})", prefix_colon(&e), fmt.id()),
+        )
+    })?;
+    Ok((evidence, fmt))
+}
+
+fn prefix_colon(e: &crate::parse::ParseError) -> String {
+    match e.position {
+        Some(p) => format!("{p}: {}", e.message),
+        None => format!(" {}", e.message),
+    }
+}
+
+fn merge(acc: Evidence, next: Evidence, display: &str) -> Result<Evidence, Missing> {
+    Ok(match (acc, next) {
+        (Evidence::Tests(mut a), Evidence::Tests(b)) => {
+            a.merge(b);
+            Evidence::Tests(a)
+        }
+        (Evidence::Coverage(mut a), Evidence::Coverage(b)) => {
+            a.merge(b);
+            Evidence::Coverage(a)
+        }
+        (Evidence::Findings(mut a), Evidence::Findings(b)) => {
+            a.merge(b);
+            Evidence::Findings(a)
+        }
+        (a, b) => {
+            return Err(Missing::new(
+                MissingReason::WrongKind,
+                format!(
+                    "{display} holds {} evidence but the files before it hold {}; one source, one kind",
+                    b.type_name(),
+                    a.type_name()
+                ),
+            ));
+        }
+    })
+}
+
+pub fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 86_400 {
+        format!("{}d", s / 86_400)
+    } else if s >= 3600 {
+        format!("{}h", s / 3600)
+    } else if s >= 60 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// One file of a source, for `gonogo inspect`.
+pub fn read_source_file(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(Evidence, Format), Missing> {
+    let display = path.display().to_string();
+    let file = File::open(path).map_err(|e| open_error(path, e))?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    parse_reader(&display, &mut reader, format)
+}

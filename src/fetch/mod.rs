@@ -1,0 +1,259 @@
+//! Fetch: the only module that reads files and the network for evaluation.
+//!
+//! It resolves each [`Need`] of the plan, and only those, concurrently (capped), under one
+//! overall deadline. Every failure becomes a [`Missing`] with its reason instead of an error,
+//! so one unreachable endpoint makes its rules inconclusive without hiding the others. Every
+//! input read is recorded (location, sha256, size, time) for the archived verdict.
+
+mod files;
+pub mod http;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::checks::Need;
+use crate::config::{Config, SourceSpec};
+use crate::eval::{EvidenceMap, SourceReport};
+use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::parse::format::Format;
+
+pub use files::{expand_globs, read_source_file};
+
+/// Source kinds that are not report formats but endpoints, added by endpoint modules.
+const ENDPOINT_KINDS: &[&str] = &[];
+
+pub fn known_kinds() -> Vec<&'static str> {
+    Format::ALL
+        .iter()
+        .map(|f| f.id())
+        .chain(ENDPOINT_KINDS.iter().copied())
+        .collect()
+}
+
+pub fn is_known_kind(kind: &str) -> bool {
+    known_kinds().contains(&kind)
+}
+
+/// Limits for one run.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Everything must arrive within this; what does not is `timeout`.
+    pub deadline: Duration,
+    /// Sources read at once.
+    pub concurrency: usize,
+    /// Default per-request timeout.
+    pub request_timeout: Duration,
+    /// Largest document (answers file, plan) read as text.
+    pub max_document_bytes: u64,
+    /// Largest HTTP body accepted.
+    pub max_body_bytes: u64,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            deadline: Duration::from_secs(300),
+            concurrency: 8,
+            request_timeout: Duration::from_secs(30),
+            max_document_bytes: 16 * 1024 * 1024,
+            max_body_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What fetching produced.
+pub struct Fetched {
+    pub evidence: EvidenceMap,
+    pub sources: Vec<SourceReport>,
+}
+
+/// Resolves every need, concurrently, within the deadline.
+pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -> Fetched {
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+    let client = http::Client::new(options);
+    let mut tasks = tokio::task::JoinSet::new();
+    for need in needs.clone() {
+        let sem = semaphore.clone();
+        let root = config.root.clone();
+        let spec = match &need {
+            Need::Source(name) => config.sources.get(name).cloned(),
+            _ => None,
+        };
+        let options = options.clone();
+        let client = client.clone();
+        tasks.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let (result, report) = resolve(&need, spec, &root, &options, &client).await;
+            (need, result, report)
+        });
+    }
+
+    let mut evidence = EvidenceMap::new();
+    let mut reports = BTreeMap::new();
+    let deadline = tokio::time::Instant::now() + options.deadline;
+    loop {
+        match tokio::time::timeout_at(deadline, tasks.join_next()).await {
+            Ok(Some(Ok((need, result, report)))) => {
+                evidence.insert(need.clone(), result);
+                reports.insert(need, report);
+            }
+            Ok(Some(Err(join_error))) => {
+                tracing::error!("a fetch task failed: {join_error}");
+            }
+            Ok(None) => break,
+            Err(_) => {
+                tasks.abort_all();
+                break;
+            }
+        }
+    }
+    for need in needs {
+        if !evidence.contains_key(&need) {
+            let missing = Missing::new(
+                MissingReason::Timeout,
+                format!(
+                    "{need} did not arrive within the overall deadline of {}s",
+                    options.deadline.as_secs()
+                ),
+            );
+            reports.insert(
+                need.clone(),
+                SourceReport {
+                    need: need.clone(),
+                    kind: None,
+                    inputs: vec![],
+                    error: Some(missing.to_string()),
+                },
+            );
+            evidence.insert(need, Err(missing));
+        }
+    }
+    Fetched {
+        evidence,
+        sources: reports.into_values().collect(),
+    }
+}
+
+async fn resolve(
+    need: &Need,
+    spec: Option<SourceSpec>,
+    root: &Path,
+    options: &FetchOptions,
+    client: &http::Client,
+) -> (Result<Evidence, Missing>, SourceReport) {
+    let mut report = SourceReport {
+        need: need.clone(),
+        kind: None,
+        inputs: vec![],
+        error: None,
+    };
+    let result = match need {
+        Need::Files(patterns) => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            blocking(move || files::list(&root, &patterns)).await
+        }
+        Need::Document(path) => {
+            let root = root.to_path_buf();
+            let path = path.clone();
+            let max = options.max_document_bytes;
+            match blocking(move || files::read_document(&root, &path, max)).await {
+                Ok((doc, record)) => {
+                    report.inputs.push(record);
+                    Ok(doc)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Need::Source(name) => match spec {
+            None => Err(Missing::new(
+                MissingReason::NotConfigured,
+                format!(
+                    "no source `{name}` in gonogo.yaml; add `sources: {{{name}: {{path: ...}}}}`"
+                ),
+            )),
+            Some(spec) => {
+                report.kind = spec.kind.clone();
+                resolve_source(name, &spec, root, client, &mut report).await
+            }
+        },
+    };
+    if let Err(m) = &result {
+        report.error = Some(m.to_string());
+    }
+    (result, report)
+}
+
+async fn resolve_source(
+    name: &str,
+    spec: &SourceSpec,
+    root: &Path,
+    client: &http::Client,
+    report: &mut SourceReport,
+) -> Result<Evidence, Missing> {
+    let format = match &spec.kind {
+        Some(k) => match Format::from_id(k) {
+            Some(f) => Some(f),
+            None => {
+                return Err(Missing::new(
+                    MissingReason::WrongKind,
+                    format!("source `{name}` has kind `{k}`, which is not a report format"),
+                ));
+            }
+        },
+        None => None,
+    };
+    let max_age = spec
+        .max_age
+        .as_deref()
+        .and_then(|s| crate::config::parse_duration(s).ok());
+    if let Some(url) = &spec.url {
+        let body = client.get_bytes(url, spec).await?;
+        let (evidence, format, record) =
+            blocking_parse_bytes(url.clone(), http::redact_url(url), body, format).await?;
+        report.kind = Some(format.id().to_string());
+        report.inputs.push(record);
+        return Ok(evidence);
+    }
+    let root = root.to_path_buf();
+    let patterns = spec.patterns();
+    let name = name.to_string();
+    let (evidence, format, records) =
+        blocking(move || files::read_source(&name, &root, &patterns, format, max_age)).await?;
+    report.kind = Some(format.id().to_string());
+    report.inputs = records;
+    Ok(evidence)
+}
+
+async fn blocking_parse_bytes(
+    _url: String,
+    display: String,
+    body: Vec<u8>,
+    format: Option<Format>,
+) -> Result<(Evidence, Format, crate::eval::InputRecord), Missing> {
+    blocking(move || files::parse_bytes(&display, &body, format)).await
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Missing> + Send + 'static,
+) -> Result<T, Missing> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) => Err(Missing::new(
+            MissingReason::Unreadable,
+            format!("reader task failed: {e}"),
+        )),
+    }
+}
+
+/// Resolves `path` against `root` unless it is absolute.
+pub fn resolve_path(root: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        root.join(p)
+    }
+}
