@@ -425,6 +425,17 @@ fn where_from(need: &crate::checks::Need, config: &Config) -> String {
         },
         crate::checks::Need::Files(p) => format!("project files {}", p.join(", ")),
         crate::checks::Need::Document(p) => format!("project file {p}"),
+        crate::checks::Need::Query { source, .. } => match config.sources.get(source) {
+            None => format!("NOT CONFIGURED (add sources.{source} to gonogo.yaml)"),
+            Some(spec) => format!(
+                "{} ({})",
+                spec.url
+                    .as_deref()
+                    .map(fetch::http::redact_url)
+                    .unwrap_or_default(),
+                spec.kind.as_deref().unwrap_or("?")
+            ),
+        },
     }
 }
 

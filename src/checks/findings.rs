@@ -15,14 +15,38 @@ pub const SUMMARY: &str =
     "Scan findings (vulnerabilities, misconfigurations, secrets, code issues) counted by severity.";
 
 pub const METRICS: &[MetricDoc] = &[
-    MetricDoc { name: "total", description: "findings kept by the filters" },
-    MetricDoc { name: "critical", description: "critical findings" },
-    MetricDoc { name: "high", description: "high findings" },
-    MetricDoc { name: "medium", description: "medium findings" },
-    MetricDoc { name: "low", description: "low findings" },
-    MetricDoc { name: "info", description: "informational findings" },
-    MetricDoc { name: "unknown", description: "findings without a usable severity" },
-    MetricDoc { name: "high_or_above", description: "critical + high" },
+    MetricDoc {
+        name: "total",
+        description: "findings kept by the filters",
+    },
+    MetricDoc {
+        name: "critical",
+        description: "critical findings",
+    },
+    MetricDoc {
+        name: "high",
+        description: "high findings",
+    },
+    MetricDoc {
+        name: "medium",
+        description: "medium findings",
+    },
+    MetricDoc {
+        name: "low",
+        description: "low findings",
+    },
+    MetricDoc {
+        name: "info",
+        description: "informational findings",
+    },
+    MetricDoc {
+        name: "unknown",
+        description: "findings without a usable severity",
+    },
+    MetricDoc {
+        name: "high_or_above",
+        description: "critical + high",
+    },
 ];
 
 pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("critical", "== 0")];
@@ -81,13 +105,19 @@ impl CheckKind for FindingsCheck {
         let mut m = Measurement::default();
         let mut kept: Vec<&crate::evidence::Finding> = Vec::new();
         for f in &set.findings {
-            if !self.categories.is_empty() && !self.categories.iter().any(|c| c.matches(f.category)) {
+            if !self.categories.is_empty() && !self.categories.iter().any(|c| c.matches(f.category))
+            {
                 continue;
             }
             if self.fixable_only && !f.fixable {
                 continue;
             }
-            if !self.ids.is_empty() && !self.ids.iter().any(|g| crate::eval::waivers::glob_match(g, &f.id)) {
+            if !self.ids.is_empty()
+                && !self
+                    .ids
+                    .iter()
+                    .any(|g| crate::eval::waivers::glob_match(g, &f.id))
+            {
                 continue;
             }
             if f.match_keys().any(|k| waive(k)) {
@@ -114,7 +144,9 @@ impl CheckKind for FindingsCheck {
         kept.sort_by_key(|f| f.severity);
         for f in kept {
             let pkg = match (&f.package, &f.installed_version, &f.fixed_version) {
-                (Some(p), Some(i), Some(fx)) if !fx.is_empty() => format!(" in {p} {i} (fixed in {fx})"),
+                (Some(p), Some(i), Some(fx)) if !fx.is_empty() => {
+                    format!(" in {p} {i} (fixed in {fx})")
+                }
                 (Some(p), Some(i), _) => format!(" in {p} {i}"),
                 (Some(p), None, _) => format!(" in {p}"),
                 _ => String::new(),

@@ -28,6 +28,9 @@ pub enum Need {
     Files(Vec<String>),
     /// One project file, read as text.
     Document(String),
+    /// A rule-specific request to an endpoint source (a PromQL query, a quality-gate lookup):
+    /// the source's name and the request as canonical JSON, so equal requests are fetched once.
+    Query { source: String, request: String },
 }
 
 impl std::fmt::Display for Need {
@@ -36,6 +39,7 @@ impl std::fmt::Display for Need {
             Need::Source(s) => write!(f, "source `{s}`"),
             Need::Files(p) => write!(f, "files {}", p.join(", ")),
             Need::Document(p) => write!(f, "file {p}"),
+            Need::Query { source, request } => write!(f, "source `{source}` query {request}"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! so one unreachable endpoint makes its rules inconclusive without hiding the others. Every
 //! input read is recorded (location, sha256, size, time) for the archived verdict.
 
+pub mod endpoints;
 mod files;
 pub mod http;
 
@@ -78,7 +79,9 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
         let sem = semaphore.clone();
         let root = config.root.clone();
         let spec = match &need {
-            Need::Source(name) => config.sources.get(name).cloned(),
+            Need::Source(name) | Need::Query { source: name, .. } => {
+                config.sources.get(name).cloned()
+            }
             _ => None,
         };
         let options = options.clone();
@@ -167,6 +170,33 @@ async fn resolve(
                 Err(e) => Err(e),
             }
         }
+        Need::Query { source, request } => match spec {
+            None => Err(Missing::new(
+                MissingReason::NotConfigured,
+                format!(
+                    "no source `{source}` in gonogo.yaml; add `sources: {{{source}: {{kind: ..., url: ...}}}}`"
+                ),
+            )),
+            Some(spec) => {
+                report.kind = spec.kind.clone();
+                let location = spec
+                    .url
+                    .as_deref()
+                    .map(http::redact_url)
+                    .unwrap_or_default();
+                let result = endpoints::query(source, &spec, request, client).await;
+                if result.is_ok() {
+                    report.inputs.push(crate::eval::InputRecord {
+                        location,
+                        sha256: String::new(),
+                        size: 0,
+                        read_at: files::now_rfc3339(),
+                        modified: None,
+                    });
+                }
+                result
+            }
+        },
         Need::Source(name) => match spec {
             None => Err(Missing::new(
                 MissingReason::NotConfigured,
