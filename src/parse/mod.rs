@@ -6,6 +6,15 @@
 
 use std::fmt;
 
+pub mod clover;
+pub mod cobertura;
+mod coverage_common;
+mod coverage_xml;
+pub mod gocover;
+pub mod jacoco;
+pub mod lcov;
+pub mod opencover;
+
 /// Where in the input a parse error happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {

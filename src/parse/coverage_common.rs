@@ -1,0 +1,479 @@
+//! Pieces shared by the coverage parsers: counting with saturation, and [`FileMerger`], which
+//! turns per-file line (or block) entries into exact report counters.
+//!
+//! Several producers list the same source line more than once: Cobertura repeats a file in
+//! several `<class>` elements (nested and partial classes, Java inner classes, gcovr's virtual
+//! destructors), LCOV files concatenated from several test runs repeat an `SF` record, merged Go
+//! profiles repeat identical blocks. Counting each occurrence would inflate both the covered and
+//! the total counters, so entries of one file are merged by key (a line covered in any
+//! occurrence is covered) before they are counted.
+//!
+//! Memory stays bounded: the entries of finished files are kept (sorted, 8–24 bytes each) only
+//! while the sum stays under [`RETAINED_ENTRIES`]; beyond that the oldest files' entries are
+//! released first. A file that comes back after its entries were released can no longer be
+//! merged: its new entries are added as they are, and a note says how many files were affected.
+//! Producers emit a file's occurrences next to each other in practice, so this only matters for
+//! reports far larger than any seen.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::BufRead;
+
+use super::{ParseError, Position};
+use crate::evidence::{CoverageReport, FileCoverage};
+
+/// Longest line accepted by the line-oriented formats (LCOV, Go profiles).
+pub(crate) const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// Reads a text report line by line into a caller's buffer, with the line number at hand for
+/// errors. A line longer than [`MAX_LINE`] is an error, so memory stays bounded.
+pub(crate) struct LineReader<R> {
+    inner: R,
+    line: u64,
+    format: &'static str,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(inner: R, format: &'static str) -> Self {
+        LineReader {
+            inner,
+            line: 0,
+            format,
+        }
+    }
+
+    /// Reads the next line into `buf` without its `\n` or `\r\n`; false at the end of the input.
+    pub fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, ParseError> {
+        buf.clear();
+        let mut read_any = false;
+        loop {
+            let available = match self.inner.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(ParseError::new(format!(
+                        "could not read the {} report: {e}",
+                        self.format
+                    )));
+                }
+            };
+            if available.is_empty() {
+                break;
+            }
+            read_any = true;
+            let (take, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (available.len(), false),
+            };
+            if buf.len() + take > MAX_LINE + 2 {
+                return Err(ParseError::at(
+                    format!(
+                        "line longer than {MAX_LINE} bytes; not a {} report",
+                        self.format
+                    ),
+                    Position::LineCol {
+                        line: self.line + 1,
+                        column: 1,
+                    },
+                ));
+            }
+            buf.extend_from_slice(&available[..take]);
+            self.inner.consume(take);
+            if done {
+                break;
+            }
+        }
+        if !read_any {
+            return Ok(false);
+        }
+        self.line += 1;
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        Ok(true)
+    }
+
+    /// An error on the line last read, at a 1-based byte column.
+    pub fn error_at(&self, message: impl Into<String>, column: usize) -> ParseError {
+        ParseError::at(
+            message,
+            Position::LineCol {
+                line: self.line.max(1),
+                column: column as u64,
+            },
+        )
+    }
+}
+
+/// How many line/block entries of finished files are held for merging repeats.
+pub(crate) const RETAINED_ENTRIES: usize = 1 << 20;
+
+/// Why a count could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CountError {
+    Negative,
+    NotANumber,
+}
+
+/// Parses a non-negative decimal count; values above `u64::MAX` saturate.
+pub(crate) fn parse_count(text: &str) -> Result<u64, CountError> {
+    let t = text.trim();
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if digits.is_empty() {
+        return Err(CountError::NotANumber);
+    }
+    if let Some(rest) = digits.strip_prefix('-') {
+        return if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+            Err(CountError::Negative)
+        } else {
+            Err(CountError::NotANumber)
+        };
+    }
+    let mut value: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return Err(CountError::NotANumber);
+        }
+        value = value.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+    }
+    Ok(value)
+}
+
+/// [`parse_count`] with an error message naming what was being read.
+pub(crate) fn count(text: &str, what: &str) -> Result<u64, String> {
+    parse_count(text).map_err(|e| match e {
+        CountError::Negative => format!("{what} is negative: {text:?}"),
+        CountError::NotANumber => format!("{what} is not a whole number: {text:?}"),
+    })
+}
+
+/// A line or source number (1-based in every format; 0 is tolerated).
+pub(crate) fn line_number(text: &str, what: &str) -> Result<u32, String> {
+    let n = count(text, what)?;
+    u32::try_from(n).map_err(|_| format!("{what} is out of range: {text:?}"))
+}
+
+/// Parses a rate such as `0.8` or `0.40380000000000005`.
+pub(crate) fn parse_rate(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|r| r.is_finite())
+}
+
+/// Covered/total counters of one file or a whole report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    pub lines_covered: u64,
+    pub lines_total: u64,
+    pub branches_covered: u64,
+    pub branches_total: u64,
+    pub has_branches: bool,
+}
+
+impl Figures {
+    pub fn add(&mut self, other: &Figures) {
+        self.lines_covered = self.lines_covered.saturating_add(other.lines_covered);
+        self.lines_total = self.lines_total.saturating_add(other.lines_total);
+        self.branches_covered = self.branches_covered.saturating_add(other.branches_covered);
+        self.branches_total = self.branches_total.saturating_add(other.branches_total);
+        self.has_branches |= other.has_branches;
+    }
+
+    fn subtract(&mut self, other: &Figures) {
+        self.lines_covered = self.lines_covered.saturating_sub(other.lines_covered);
+        self.lines_total = self.lines_total.saturating_sub(other.lines_total);
+        self.branches_covered = self.branches_covered.saturating_sub(other.branches_covered);
+        self.branches_total = self.branches_total.saturating_sub(other.branches_total);
+    }
+
+    /// Field-wise maximum, for declared-only figures of a repeated file (they cannot be unioned).
+    pub fn max(&mut self, other: &Figures) {
+        self.lines_covered = self.lines_covered.max(other.lines_covered);
+        self.lines_total = self.lines_total.max(other.lines_total);
+        self.branches_covered = self.branches_covered.max(other.branches_covered);
+        self.branches_total = self.branches_total.max(other.branches_total);
+        self.has_branches |= other.has_branches;
+    }
+
+    pub fn file(&self, path: &str) -> FileCoverage {
+        FileCoverage {
+            path: path.to_string(),
+            lines_covered: self.lines_covered,
+            lines_total: self.lines_total,
+            branches_covered: self.branches_covered,
+            branches_total: self.branches_total,
+        }
+    }
+
+    /// Writes these figures as the report's totals.
+    pub fn apply(&self, report: &mut CoverageReport) {
+        report.lines_covered = self.lines_covered;
+        report.lines_total = self.lines_total;
+        report.branches_covered = self.branches_covered;
+        report.branches_total = self.branches_total;
+        report.has_branches = self.has_branches;
+    }
+
+    pub fn line_rate(&self) -> Option<f64> {
+        (self.lines_total > 0).then(|| self.lines_covered as f64 / self.lines_total as f64)
+    }
+
+    pub fn branch_rate(&self) -> Option<f64> {
+        (self.branches_total > 0).then(|| self.branches_covered as f64 / self.branches_total as f64)
+    }
+}
+
+/// One countable unit of a file (a line, a branch, a Go block), merged with others of its key.
+pub(crate) trait Entry: Copy {
+    type Key: Ord + Copy;
+    fn key(&self) -> Self::Key;
+    /// Merges another occurrence of the same key into this one.
+    fn absorb(&mut self, other: &Self);
+    fn add_to(&self, figures: &mut Figures);
+}
+
+struct Held<E> {
+    entries: Vec<E>,
+    extra: Figures,
+    figures: Figures,
+    index: Option<usize>,
+}
+
+/// Accumulates files (each possibly in several pieces) into exact totals and per-file figures.
+pub(crate) struct FileMerger<E: Entry> {
+    report: CoverageReport,
+    totals: Figures,
+    held: HashMap<Box<str>, Held<E>>,
+    order: VecDeque<Box<str>>,
+    held_entries: usize,
+    budget: usize,
+    released: HashMap<u64, Option<usize>>,
+    unmerged_repeats: u64,
+    repeated_declared: u64,
+}
+
+impl<E: Entry> Default for FileMerger<E> {
+    fn default() -> Self {
+        Self::with_budget(RETAINED_ENTRIES)
+    }
+}
+
+impl<E: Entry> FileMerger<E> {
+    pub fn with_budget(budget: usize) -> Self {
+        FileMerger {
+            report: CoverageReport::default(),
+            totals: Figures::default(),
+            held: HashMap::new(),
+            order: VecDeque::new(),
+            held_entries: 0,
+            budget,
+            released: HashMap::new(),
+            unmerged_repeats: 0,
+            repeated_declared: 0,
+        }
+    }
+
+    /// Adds one piece of `path`: its entries (any order, duplicates allowed) and `extra`
+    /// figures that have no entries (declared-only counters, e.g. LCOV `LF`/`LH`).
+    pub fn add(&mut self, path: &str, mut entries: Vec<E>, extra: Figures) {
+        sort_and_merge(&mut entries);
+        if let Some(held) = self.held.get_mut(path) {
+            self.totals.subtract(&held.figures);
+            self.held_entries -= held.entries.len();
+            held.entries.append(&mut entries);
+            sort_and_merge(&mut held.entries);
+            held.entries.shrink_to_fit();
+            if extra != Figures::default() && held.extra != Figures::default() {
+                self.repeated_declared += 1;
+            }
+            held.extra.max(&extra);
+            held.figures = figures_of(&held.entries, &held.extra);
+            self.held_entries += held.entries.len();
+            self.totals.add(&held.figures);
+            if let Some(file) = held.index.and_then(|i| self.report.files.get_mut(i)) {
+                *file = held.figures.file(path);
+            }
+        } else {
+            let figures = figures_of(&entries, &extra);
+            self.totals.add(&figures);
+            if let Some(index) = self.released.get(&hash_of(path)).copied() {
+                self.unmerged_repeats += 1;
+                if let Some(file) = index.and_then(|i| self.report.files.get_mut(i)) {
+                    file.lines_covered = file.lines_covered.saturating_add(figures.lines_covered);
+                    file.lines_total = file.lines_total.saturating_add(figures.lines_total);
+                    file.branches_covered = file
+                        .branches_covered
+                        .saturating_add(figures.branches_covered);
+                    file.branches_total =
+                        file.branches_total.saturating_add(figures.branches_total);
+                }
+                return;
+            }
+            let index = (self.report.files.len() < crate::evidence::MAX_ITEMS)
+                .then_some(self.report.files.len());
+            self.report.push_file(figures.file(path));
+            entries.shrink_to_fit();
+            self.held_entries += entries.len();
+            let key: Box<str> = path.into();
+            self.order.push_back(key.clone());
+            self.held.insert(
+                key,
+                Held {
+                    entries,
+                    extra,
+                    figures,
+                    index,
+                },
+            );
+        }
+        self.release_over_budget();
+    }
+
+    fn release_over_budget(&mut self) {
+        while self.held_entries > self.budget {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(held) = self.held.remove(&oldest) {
+                self.held_entries -= held.entries.len();
+                self.released.insert(hash_of(&oldest), held.index);
+            }
+        }
+    }
+
+    /// Totals so far.
+    pub fn totals(&self) -> Figures {
+        self.totals
+    }
+
+    /// The report with totals, per-file figures and notes about merging limits.
+    pub fn finish(mut self) -> CoverageReport {
+        self.totals.apply(&mut self.report);
+        if self.unmerged_repeats > 0 {
+            self.report.notes.push(format!(
+                "{} file piece(s) came back after their line detail had been released (more than \
+                 {} lines held); their lines were added without merging and may be counted twice",
+                self.unmerged_repeats, self.budget
+            ));
+        }
+        if self.repeated_declared > 0 {
+            self.report.notes.push(format!(
+                "{} file(s) appear more than once with only summary counters; the largest \
+                 counters of each were kept",
+                self.repeated_declared
+            ));
+        }
+        self.report
+    }
+}
+
+fn sort_and_merge<E: Entry>(entries: &mut Vec<E>) {
+    entries.sort_unstable_by_key(|e| e.key());
+    entries.dedup_by(|later, kept| {
+        if later.key() == kept.key() {
+            kept.absorb(later);
+            true
+        } else {
+            false
+        }
+    });
+}
+
+fn figures_of<E: Entry>(entries: &[E], extra: &Figures) -> Figures {
+    let mut figures = *extra;
+    for e in entries {
+        e.add_to(&mut figures);
+    }
+    figures
+}
+
+fn hash_of(path: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
+
+/// A note when a declared rate disagrees with the counted one by more than 0.01.
+pub(crate) fn rate_note(
+    what: &str,
+    declared: Option<f64>,
+    counted: Option<f64>,
+    covered: u64,
+    total: u64,
+) -> Option<String> {
+    let (d, c) = (declared?, counted?);
+    ((d - c).abs() > 0.01).then(|| {
+        format!("declared {what} {d} differs from the {covered}/{total} counted ({c:.4}); the counted figures are used")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug)]
+    struct L(u32, bool);
+
+    impl Entry for L {
+        type Key = u32;
+        fn key(&self) -> u32 {
+            self.0
+        }
+        fn absorb(&mut self, other: &Self) {
+            self.1 |= other.1;
+        }
+        fn add_to(&self, f: &mut Figures) {
+            f.lines_total += 1;
+            f.lines_covered += u64::from(self.1);
+        }
+    }
+
+    #[test]
+    fn counts_saturate_and_reject_junk() {
+        assert_eq!(parse_count("42"), Ok(42));
+        assert_eq!(parse_count(" +7 "), Ok(7));
+        assert_eq!(parse_count("99999999999999999999999999"), Ok(u64::MAX));
+        assert_eq!(parse_count("-1"), Err(CountError::Negative));
+        assert_eq!(parse_count("abc"), Err(CountError::NotANumber));
+        assert_eq!(parse_count(""), Err(CountError::NotANumber));
+        assert_eq!(parse_count("1.5"), Err(CountError::NotANumber));
+        assert!(line_number("4294967296", "line").is_err());
+    }
+
+    #[test]
+    fn repeated_pieces_of_a_file_are_unioned() {
+        let mut m = FileMerger::default();
+        m.add(
+            "a",
+            vec![L(1, false), L(2, true), L(1, true)],
+            Figures::default(),
+        );
+        m.add("b", vec![L(1, false)], Figures::default());
+        m.add("a", vec![L(2, false), L(3, false)], Figures::default());
+        let r = m.finish();
+        assert_eq!((r.lines_covered, r.lines_total), (2, 4));
+        assert_eq!(r.files.len(), 2);
+        assert_eq!((r.files[0].lines_covered, r.files[0].lines_total), (2, 3));
+        assert!(r.notes.is_empty());
+    }
+
+    #[test]
+    fn released_files_are_added_without_merging_and_noted() {
+        let mut m = FileMerger::with_budget(2);
+        m.add("a", vec![L(1, true), L(2, true)], Figures::default());
+        m.add("b", vec![L(1, false)], Figures::default());
+        m.add("a", vec![L(1, true)], Figures::default());
+        let r = m.finish();
+        assert_eq!((r.lines_covered, r.lines_total), (3, 4));
+        assert_eq!((r.files[0].lines_covered, r.files[0].lines_total), (3, 3));
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    }
+
+    #[test]
+    fn rate_note_only_past_the_tolerance() {
+        assert!(rate_note("line-rate", Some(0.8), Some(0.805), 161, 200).is_none());
+        assert!(rate_note("line-rate", Some(0.76667), Some(0.9583), 23, 24).is_some());
+        assert!(rate_note("line-rate", None, Some(0.5), 1, 2).is_none());
+    }
+}

@@ -1,0 +1,368 @@
+//! JaCoCo XML coverage (Maven/Gradle JaCoCo, Kotlin via JaCoCo, gcovr `--jacoco`).
+//!
+//! Totals come from the `<counter type="LINE"|"BRANCH" missed=".." covered="..">` elements that
+//! are direct children of `<report>`; deeper counters repeat them per group, package, class,
+//! method and source file. Some producers write no report-level counters (jacoco-kotlin, or a
+//! report trimmed by hand): the totals are then the sum of the `<sourcefile>` counters, or of the
+//! `<package>` counters when there are no source files — one level only, never both, so nothing
+//! is counted twice. When report-level counters and the source-file sum disagree, that is noted.
+//!
+//! Per-file figures come from each `<sourcefile>`'s counters, named `package/file`. The DOCTYPE
+//! (`report.dtd`, usually not resolvable) is skipped, never fetched.
+
+use std::io::BufRead;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::ParseError;
+use super::coverage_common::{Figures, count};
+use super::coverage_xml::{XmlInput, name, sniff_root, text_attr};
+use crate::evidence::CoverageReport;
+
+const FORMAT: &str = "JaCoCo";
+
+/// True when the head of a file looks like a JaCoCo report (root `<report>` with JaCoCo's DTD or
+/// children).
+pub fn sniff(head: &[u8]) -> bool {
+    let Some(root) = sniff_root(head) else {
+        return false;
+    };
+    root.name == "report"
+        && (root.doctype.contains("JACOCO")
+            || root.doctype.contains("jacoco")
+            || matches!(
+                root.first_child,
+                Some("sessioninfo" | "package" | "group" | "counter")
+            ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Report,
+    Group,
+    Package,
+    Sourcefile,
+    Other,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Level {
+    figures: Figures,
+    seen: bool,
+}
+
+impl Level {
+    fn add(&mut self, counter: Counter) {
+        self.seen = true;
+        match counter.kind {
+            Kind::Line => {
+                self.figures.lines_covered =
+                    self.figures.lines_covered.saturating_add(counter.covered);
+                self.figures.lines_total = self.figures.lines_total.saturating_add(counter.total());
+            }
+            Kind::Branch => {
+                self.figures.branches_covered = self
+                    .figures
+                    .branches_covered
+                    .saturating_add(counter.covered);
+                self.figures.branches_total =
+                    self.figures.branches_total.saturating_add(counter.total());
+                self.figures.has_branches |= counter.total() > 0;
+            }
+            Kind::Other => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Line,
+    Branch,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    kind: Kind,
+    missed: u64,
+    covered: u64,
+}
+
+impl Counter {
+    fn total(&self) -> u64 {
+        self.missed.saturating_add(self.covered)
+    }
+}
+
+/// Parses a JaCoCo XML report.
+pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
+    let mut xml = XmlInput::new(reader, FORMAT)?;
+    let mut buf = Vec::new();
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut packages: Vec<String> = Vec::new();
+    let (mut report_level, mut package_level, mut file_level) =
+        (Level::default(), Level::default(), Level::default());
+    let mut file: Option<(String, Level)> = None;
+    let mut report = CoverageReport::default();
+    let mut root_seen = false;
+
+    loop {
+        let event = xml.next(&mut buf)?;
+        let (element, is_start) = match &event {
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(_) => {
+                match stack.pop() {
+                    Some(Ctx::Sourcefile) => {
+                        if let Some((path, level)) = file.take() {
+                            report.push_file(level.figures.file(&path));
+                        }
+                    }
+                    Some(Ctx::Package) => {
+                        packages.pop();
+                    }
+                    _ => {}
+                }
+                if stack.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            Event::Eof => {
+                if root_seen {
+                    break;
+                }
+                return Err(xml.no_root("report"));
+            }
+            _ => continue,
+        };
+        let tag = name(element);
+        let parent = stack.last().copied();
+        let ctx = match (parent, tag) {
+            (None, _) => {
+                xml.expect_root(tag, "report")?;
+                root_seen = true;
+                Ctx::Report
+            }
+            (Some(Ctx::Report | Ctx::Group), "group") => Ctx::Group,
+            (Some(Ctx::Report | Ctx::Group), "package") => Ctx::Package,
+            (Some(Ctx::Package), "sourcefile") => Ctx::Sourcefile,
+            _ => Ctx::Other,
+        };
+        match ctx {
+            Ctx::Package => packages.push(name_attr(&xml, element)?),
+            Ctx::Sourcefile => {
+                let file_name = name_attr(&xml, element)?;
+                let path = match packages.last() {
+                    Some(p) if !p.is_empty() => format!("{p}/{file_name}"),
+                    _ => file_name,
+                };
+                if is_start {
+                    file = Some((path, Level::default()));
+                } else {
+                    report.push_file(Figures::default().file(&path));
+                }
+            }
+            Ctx::Other if tag == "counter" => {
+                let counter = read_counter(&xml, element)?;
+                match parent {
+                    Some(Ctx::Report) => report_level.add(counter),
+                    Some(Ctx::Package) => package_level.add(counter),
+                    Some(Ctx::Sourcefile) => {
+                        file_level.add(counter);
+                        if let Some((_, level)) = file.as_mut() {
+                            level.add(counter);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        if is_start {
+            stack.push(ctx);
+        } else if parent.is_none() {
+            break;
+        }
+    }
+
+    let chosen =
+        if report_level.seen {
+            if file_level.seen && file_level.figures != report_level.figures {
+                let (r, f) = (report_level.figures, file_level.figures);
+                report.notes.push(format!(
+                "report-level counters (lines {}/{}, branches {}/{}) differ from the sum of the \
+                 source files (lines {}/{}, branches {}/{}); the report-level counters are used",
+                r.lines_covered, r.lines_total, r.branches_covered, r.branches_total,
+                f.lines_covered, f.lines_total, f.branches_covered, f.branches_total
+            ));
+            }
+            report_level.figures
+        } else if file_level.seen {
+            report.notes.push(
+                "no report-level counters: totals are the sum of the <sourcefile> counters".into(),
+            );
+            file_level.figures
+        } else if package_level.seen {
+            report.notes.push(
+                "no report-level counters: totals are the sum of the <package> counters".into(),
+            );
+            package_level.figures
+        } else {
+            report
+                .notes
+                .push("no LINE or BRANCH counters at report, package or source-file level".into());
+            Figures::default()
+        };
+    chosen.apply(&mut report);
+    Ok(report)
+}
+
+fn name_attr<R: BufRead>(
+    xml: &XmlInput<R>,
+    element: &BytesStart<'_>,
+) -> Result<String, ParseError> {
+    let mut found = String::new();
+    xml.attributes(element, |key, value| {
+        if key == "name" {
+            found = text_attr(value);
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+fn read_counter<R: BufRead>(
+    xml: &XmlInput<R>,
+    element: &BytesStart<'_>,
+) -> Result<Counter, ParseError> {
+    let (mut kind, mut missed, mut covered) = (None, None, None);
+    xml.attributes(element, |key, value| {
+        match key {
+            "type" => {
+                kind = Some(match value.as_ref() {
+                    "LINE" => Kind::Line,
+                    "BRANCH" => Kind::Branch,
+                    _ => Kind::Other,
+                })
+            }
+            "missed" => missed = Some(count(value, "counter missed")?),
+            "covered" => covered = Some(count(value, "counter covered")?),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    match (kind, missed, covered) {
+        (Some(kind), Some(missed), Some(covered)) => Ok(Counter {
+            kind,
+            missed,
+            covered,
+        }),
+        _ => Err(xml.error("<counter> needs type, missed and covered attributes")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counters(r: &CoverageReport) -> (u64, u64, u64, u64, bool) {
+        (
+            r.lines_covered,
+            r.lines_total,
+            r.branches_covered,
+            r.branches_total,
+            r.has_branches,
+        )
+    }
+
+    const NESTED: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd">
+<report name="demo">
+  <sessioninfo id="s" start="1" dump="2"/>
+  <group name="module">
+    <package name="org/demo">
+      <class name="org/demo/A" sourcefilename="A.java">
+        <method name="f" desc="()V" line="3"><counter type="LINE" missed="1" covered="2"/></method>
+        <counter type="LINE" missed="1" covered="2"/>
+      </class>
+      <sourcefile name="A.java">
+        <line nr="3" mi="0" ci="3" mb="1" cb="1"/>
+        <counter type="LINE" missed="1" covered="2"/>
+        <counter type="BRANCH" missed="1" covered="1"/>
+      </sourcefile>
+      <counter type="LINE" missed="1" covered="2"/>
+      <counter type="BRANCH" missed="1" covered="1"/>
+    </package>
+    <counter type="LINE" missed="1" covered="2"/>
+  </group>
+  <counter type="INSTRUCTION" missed="5" covered="9"/>
+  <counter type="BRANCH" missed="1" covered="1"/>
+  <counter type="LINE" missed="1" covered="2"/>
+</report>"#;
+
+    #[test]
+    fn report_level_counters_win() {
+        let r = parse(NESTED.as_bytes()).unwrap();
+        assert_eq!(counters(&r), (2, 3, 1, 2, true));
+        assert_eq!(r.files.len(), 1);
+        assert_eq!(r.files[0].path, "org/demo/A.java");
+        assert_eq!(
+            (r.files[0].branches_covered, r.files[0].branches_total),
+            (1, 2)
+        );
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn without_report_counters_sourcefiles_are_summed_once() {
+        let trimmed: String = NESTED
+            .lines()
+            .filter(|l| !(l.starts_with("  <counter") || l.starts_with("    <counter")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let r = parse(trimmed.as_bytes()).unwrap();
+        assert_eq!(counters(&r), (2, 3, 1, 2, true));
+        assert!(r.notes[0].contains("sourcefile"));
+    }
+
+    #[test]
+    fn disagreeing_levels_are_noted() {
+        let doubled = NESTED.replace(
+            "<counter type=\"LINE\" missed=\"1\" covered=\"2\"/>\n</report>",
+            "<counter type=\"LINE\" missed=\"0\" covered=\"2\"/>\n</report>",
+        );
+        let r = parse(doubled.as_bytes()).unwrap();
+        assert_eq!(counters(&r), (2, 2, 1, 2, true));
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    }
+
+    #[test]
+    fn bad_counters_and_wrong_roots_fail_cleanly() {
+        let err = parse(NESTED.replace("missed=\"5\"", "missed=\"five\"").as_bytes()).unwrap_err();
+        assert!(err.message.contains("not a whole number"), "{err}");
+        assert!(err.position.is_some());
+        assert!(
+            parse(&b"<coverage/>"[..])
+                .unwrap_err()
+                .message
+                .contains("<report>")
+        );
+        assert!(
+            parse(&b"<report><package name=\"x\">"[..])
+                .unwrap_err()
+                .message
+                .contains("truncated")
+        );
+        let huge = NESTED.replace("covered=\"9\"", "covered=\"99999999999999999999999\"");
+        assert!(parse(huge.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn sniffs_jacoco_only() {
+        assert!(sniff(NESTED.as_bytes()));
+        assert!(sniff(b"<report name=\"GCOVR report\"><package name=\"\">"));
+        assert!(!sniff(b"<report><foo/>"));
+        assert!(!sniff(b"<coverage line-rate=\"1\">"));
+    }
+}
