@@ -114,7 +114,9 @@ fn team_config(stage: &str, extra: &str) -> String {
 #[test]
 fn go_when_every_rule_passes_exit_0() {
     let p = Project::new(&team_config("staging", ""));
-    p.write("README.md", "hi").write("answers.yaml", GOOD_ANSWERS).write("PLAN.md", GOOD_PLAN);
+    p.write("README.md", "hi")
+        .write("answers.yaml", GOOD_ANSWERS)
+        .write("PLAN.md", GOOD_PLAN);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["decision"], "go");
@@ -125,17 +127,31 @@ fn go_when_every_rule_passes_exit_0() {
 #[test]
 fn stages_are_cumulative_and_raise_levels() {
     let p = Project::new(&team_config("dev", ""));
-    p.write("README.md", "hi").write("answers.yaml", "owner: team-a\ntier: bronze\n");
+    p.write("README.md", "hi")
+        .write("answers.yaml", "owner: team-a\ntier: bronze\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "a warn rule alone does not block: {v}");
     assert_eq!(v["decision"], "go_with_warnings");
     assert_eq!(outcome(&v, "T-ANSWERS"), "warn");
-    assert!(v["results"].as_array().unwrap().iter().all(|r| r["id"] != "T-PLAN"), "T-PLAN starts at staging");
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"] != "T-PLAN"),
+        "T-PLAN starts at staging"
+    );
 
     let (code, v) = p.check_json(&["--stage", "staging"]);
     assert_eq!(code, 1, "raised to fail at staging: {v}");
     assert_eq!(outcome(&v, "T-ANSWERS"), "fail");
-    let items = v["results"].as_array().unwrap().iter().find(|r| r["id"] == "T-ANSWERS").unwrap()["items"].to_string();
+    let items = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "T-ANSWERS")
+        .unwrap()["items"]
+        .to_string();
     assert!(items.contains("sponsor.name` is missing"), "{items}");
     assert!(items.contains("must be one of gold, silver"), "{items}");
 }
@@ -143,7 +159,8 @@ fn stages_are_cumulative_and_raise_levels() {
 #[test]
 fn strict_turns_warnings_into_exit_2() {
     let p = Project::new(&team_config("1", ""));
-    p.write("README.md", "hi").write("answers.yaml", "owner: x\n");
+    p.write("README.md", "hi")
+        .write("answers.yaml", "owner: x\n");
     assert_eq!(p.check_json(&[]).0, 0);
     assert_eq!(p.check_json(&["--strict"]).0, 2);
 }
@@ -151,7 +168,9 @@ fn strict_turns_warnings_into_exit_2() {
 #[test]
 fn per_environment_levels() {
     let p = Project::new(&team_config("prod", ""));
-    p.write("README.md", "hi").write("answers.yaml", GOOD_ANSWERS).write("PLAN.md", "# Plan\n## Context\nTODO\n");
+    p.write("README.md", "hi")
+        .write("answers.yaml", GOOD_ANSWERS)
+        .write("PLAN.md", "# Plan\n## Context\nTODO\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!((code, outcome(&v, "T-PLAN")), (0, "warn"), "nonprod warns");
     let (code, v) = p.check_json(&["--environment", "prod"]);
@@ -165,9 +184,17 @@ fn missing_evidence_is_inconclusive_exit_3_never_a_pass() {
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 3, "{v}");
     assert_eq!(v["decision"], "inconclusive");
-    let r = v["results"].as_array().unwrap().iter().find(|r| r["id"] == "T-ANSWERS").unwrap();
+    let r = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "T-ANSWERS")
+        .unwrap();
     assert_eq!(r["outcome"]["reason"], "not_found");
-    assert!(r["message"].as_str().unwrap().contains("answers.yaml"), "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("answers.yaml"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -190,7 +217,13 @@ fn waivers_apply_until_they_expire_and_are_reported() {
     assert_eq!(outcome(&v, "T-README"), "waived");
     assert_eq!(v["waivers"][0]["state"], "applied");
     assert_eq!(v["waivers"][0]["expiring_soon"], true);
-    assert!(v["notices"].to_string().contains("expires on 2026-12-01 (2 days left)"), "{}", v["notices"]);
+    assert!(
+        v["notices"]
+            .to_string()
+            .contains("expires on 2026-12-01 (2 days left)"),
+        "{}",
+        v["notices"]
+    );
 
     let (code, v) = p.check_json(&["--today", "2026-12-02"]);
     assert_eq!(code, 1, "an expired waiver no longer applies: {v}");
@@ -203,7 +236,8 @@ fn waivers_apply_until_they_expire_and_are_reported() {
 fn unused_waivers_are_reported() {
     let waiver = "waivers:\n  - rule: T-README\n    match: nothing-*\n    reason: r\n    expires: 2027-06-01\n";
     let p = Project::new(&team_config("dev", waiver));
-    p.write("README.md", "hi").write("answers.yaml", GOOD_ANSWERS);
+    p.write("README.md", "hi")
+        .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0);
     assert_eq!(v["waivers"][0]["state"], "unused");
@@ -214,10 +248,17 @@ fn unused_waivers_are_reported() {
 fn item_waivers_remove_matching_items_only() {
     let waiver = "waivers:\n  - rule: T-ANSWERS\n    match: sponsor.*\n    reason: sponsor named next week\n    expires: 2027-01-15\n";
     let p = Project::new(&team_config("staging", waiver));
-    p.write("README.md", "hi").write("PLAN.md", GOOD_PLAN).write("answers.yaml", "owner: a\ntier: gold\n");
+    p.write("README.md", "hi")
+        .write("PLAN.md", GOOD_PLAN)
+        .write("answers.yaml", "owner: a\ntier: gold\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
-    let r = v["results"].as_array().unwrap().iter().find(|r| r["id"] == "T-ANSWERS").unwrap();
+    let r = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "T-ANSWERS")
+        .unwrap();
     assert_eq!(r["waived_items"], 1);
     assert_eq!(v["waivers"][0]["uses"], 1);
 }
@@ -226,7 +267,8 @@ fn item_waivers_remove_matching_items_only() {
 fn loosening_a_fail_rule_needs_a_waiver() {
     let overrides = "overrides:\n  - rule: T-README\n    level: warn\n";
     let p = Project::new("pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\n");
-    p.write("loosen.yaml", overrides).write("answers.yaml", GOOD_ANSWERS);
+    p.write("loosen.yaml", overrides)
+        .write("answers.yaml", GOOD_ANSWERS);
     let (code, _, err) = p.gonogo(&["check", "--today", "2026-11-29"]);
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("override loosens fail rule T-README"), "{err}");
@@ -234,18 +276,27 @@ fn loosening_a_fail_rule_needs_a_waiver() {
     let p = Project::new(
         "pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\nwaivers:\n  - {rule: T-README, reason: wiki migration, expires: 2027-01-31}\n",
     );
-    p.write("loosen.yaml", overrides).write("answers.yaml", GOOD_ANSWERS);
+    p.write("loosen.yaml", overrides)
+        .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(outcome(&v, "T-README"), "waived");
-    assert!(v["notices"].to_string().contains("T-README loosened (level fail → warn)"), "{}", v["notices"]);
+    assert!(
+        v["notices"]
+            .to_string()
+            .contains("T-README loosened (level fail → warn)"),
+        "{}",
+        v["notices"]
+    );
 }
 
 #[test]
 fn tightening_needs_nothing() {
     let overrides = "overrides:\n  - rule: T-ANSWERS\n    level: fail\n";
     let p = Project::new("pack: team\nrules: [team-pack.yaml, tighten.yaml]\nstage: dev\n");
-    p.write("tighten.yaml", overrides).write("README.md", "x").write("answers.yaml", "owner: a\n");
+    p.write("tighten.yaml", overrides)
+        .write("README.md", "x")
+        .write("answers.yaml", "owner: a\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 1, "{v}");
     assert_eq!(outcome(&v, "T-ANSWERS"), "fail");
@@ -254,7 +305,8 @@ fn tightening_needs_nothing() {
 #[test]
 fn json_verdict_records_every_input() {
     let p = Project::new(&team_config("dev", ""));
-    p.write("README.md", "hi").write("answers.yaml", GOOD_ANSWERS);
+    p.write("README.md", "hi")
+        .write("answers.yaml", GOOD_ANSWERS);
     let out = p.path().join("out/verdict.json");
     let (code, _, err) = p.gonogo(&["check", "--output", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
@@ -267,10 +319,17 @@ fn json_verdict_records_every_input() {
         .unwrap_or_else(|| panic!("{}", v["sources"]));
     assert_eq!(answers["inputs"][0]["size"], GOOD_ANSWERS.len());
     use sha2::Digest as _;
-    let expected: String =
-        sha2::Sha256::digest(GOOD_ANSWERS.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let expected: String = sha2::Sha256::digest(GOOD_ANSWERS.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(answers["inputs"][0]["sha256"], expected.as_str());
-    assert!(answers["inputs"][0]["read_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        answers["inputs"][0]["read_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
 }
 
 #[test]
@@ -288,7 +347,10 @@ fn unknown_stage_lists_the_stages() {
     let p = Project::new(&team_config("qa", ""));
     let (code, _, err) = p.gonogo(&["check"]);
     assert_eq!(code, 4);
-    assert!(err.contains("unknown stage `qa`: this pack has 1 (dev), 2 (staging), 3 (prod)"), "{err}");
+    assert!(
+        err.contains("unknown stage `qa`: this pack has 1 (dev), 2 (staging), 3 (prod)"),
+        "{err}"
+    );
     assert!(err.contains("gonogo.yaml:4:8"), "{err}");
 }
 
@@ -309,25 +371,37 @@ fn unknown_check_kind_in_a_rule_file_points_at_it() {
 #[test]
 fn missing_config_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("gonogo").unwrap().current_dir(dir.path()).arg("check").output().unwrap();
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("check")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("gonogo init"));
 }
 
 #[test]
 fn explain_lists_rules_and_where_evidence_comes_from_without_reading() {
-    let p = Project::new(&team_config("staging", "sources:\n  unused: {path: nowhere.xml}\n"));
+    let p = Project::new(&team_config(
+        "staging",
+        "sources:\n  unused: {path: nowhere.xml}\n",
+    ));
     let (code, out, err) = p.gonogo(&["explain"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("T-PLAN"), "{out}");
-    assert!(out.contains("evidence: file PLAN.md ← project file PLAN.md"), "{out}");
+    assert!(
+        out.contains("evidence: file PLAN.md ← project file PLAN.md"),
+        "{out}"
+    );
     assert!(out.contains("[fail]"), "{out}");
 }
 
 #[test]
 fn env_variables_override_the_file() {
     let p = Project::new(&team_config("dev", ""));
-    p.write("README.md", "hi").write("answers.yaml", "owner: x\n");
+    p.write("README.md", "hi")
+        .write("answers.yaml", "owner: x\n");
     let out = Command::cargo_bin("gonogo")
         .unwrap()
         .current_dir(p.path())
@@ -342,12 +416,19 @@ fn env_variables_override_the_file() {
 #[test]
 fn human_report_leads_with_the_decision() {
     let p = Project::new(&team_config("staging", ""));
-    p.write("PLAN.md", GOOD_PLAN).write("answers.yaml", GOOD_ANSWERS);
+    p.write("PLAN.md", GOOD_PLAN)
+        .write("answers.yaml", GOOD_ANSWERS);
     let (code, out, _) = p.gonogo(&["check", "--today", "2026-11-29"]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();
-    assert!(first.starts_with("NO-GO  demo · stage 2 staging (team) · nonprod"), "{first}");
-    assert!(!out.contains('\u{1b}'), "no colour codes when NO_COLOR is set / not a TTY");
+    assert!(
+        first.starts_with("NO-GO  demo · stage 2 staging (team) · nonprod"),
+        "{first}"
+    );
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour codes when NO_COLOR is set / not a TTY"
+    );
     let failed = out.find("FAILED").unwrap();
     let passed = out.find("PASSED").unwrap();
     assert!(failed < passed);
