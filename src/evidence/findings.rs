@@ -146,7 +146,10 @@ impl FindingSet {
             self.findings.push(finding);
         } else {
             self.truncated += 1;
-            *self.overflow_by_severity.entry(finding.severity).or_default() += 1;
+            *self
+                .overflow_by_severity
+                .entry(finding.severity)
+                .or_default() += 1;
         }
     }
 

@@ -32,10 +32,26 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), position: None }
+        ParseError {
+            message: message.into(),
+            position: None,
+        }
     }
 
     pub fn at(message: impl Into<String>, position: Position) -> Self {
-        ParseError { message: message.into(), position: Some(position) }
+        ParseError {
+            message: message.into(),
+            position: Some(position),
+        }
     }
 }
+
+pub mod codequality;
+pub mod dependency_check;
+pub mod gitleaks;
+pub mod grype;
+pub mod npm_audit;
+pub mod osv;
+pub mod sarif;
+mod scan_json;
+pub mod trivy;
