@@ -4,16 +4,28 @@
 //! and column where the format has lines, a byte offset otherwise) so the caller can name the
 //! file and the place.
 
-use std::fmt;
-
 pub mod clover;
 pub mod cobertura;
+pub mod codequality;
 mod coverage_common;
 mod coverage_xml;
+pub mod dependency_check;
+pub mod format;
+pub mod gitlab_test_report;
+pub mod gitleaks;
 pub mod gocover;
+pub mod grype;
 pub mod jacoco;
+pub mod junit;
 pub mod lcov;
+pub mod npm_audit;
 pub mod opencover;
+pub mod osv;
+pub mod sarif;
+mod scan_json;
+pub mod trivy;
+
+use std::fmt;
 
 /// Where in the input a parse error happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,20 +67,3 @@ impl ParseError {
     }
 }
 
-pub mod clover;
-pub mod cobertura;
-pub mod codequality;
-pub mod dependency_check;
-pub mod format;
-pub mod gitlab_test_report;
-pub mod gitleaks;
-pub mod gocover;
-pub mod grype;
-pub mod jacoco;
-pub mod junit;
-pub mod lcov;
-pub mod npm_audit;
-pub mod opencover;
-pub mod osv;
-pub mod sarif;
-pub mod trivy;
