@@ -119,21 +119,21 @@ pub(crate) enum CountError {
 }
 
 /// Parses a non-negative decimal count; values above `u64::MAX` saturate.
-pub(crate) fn parse_count(text: &str) -> Result<u64, CountError> {
-    let t = text.trim();
-    let digits = t.strip_prefix('+').unwrap_or(t);
+pub(crate) fn parse_count(text: &[u8]) -> Result<u64, CountError> {
+    let t = text.trim_ascii();
+    let digits = t.strip_prefix(b"+").unwrap_or(t);
     if digits.is_empty() {
         return Err(CountError::NotANumber);
     }
-    if let Some(rest) = digits.strip_prefix('-') {
-        return if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+    if let Some(rest) = digits.strip_prefix(b"-") {
+        return if !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) {
             Err(CountError::Negative)
         } else {
             Err(CountError::NotANumber)
         };
     }
     let mut value: u64 = 0;
-    for b in digits.bytes() {
+    for &b in digits {
         if !b.is_ascii_digit() {
             return Err(CountError::NotANumber);
         }
@@ -144,16 +144,34 @@ pub(crate) fn parse_count(text: &str) -> Result<u64, CountError> {
 
 /// [`parse_count`] with an error message naming what was being read.
 pub(crate) fn count(text: &str, what: &str) -> Result<u64, String> {
-    parse_count(text).map_err(|e| match e {
-        CountError::Negative => format!("{what} is negative: {text:?}"),
-        CountError::NotANumber => format!("{what} is not a whole number: {text:?}"),
+    count_bytes(text.as_bytes(), what)
+}
+
+/// [`count`] on raw bytes (line-oriented formats).
+pub(crate) fn count_bytes(text: &[u8], what: &str) -> Result<u64, String> {
+    parse_count(text).map_err(|e| {
+        let shown = String::from_utf8_lossy(text);
+        match e {
+            CountError::Negative => format!("{what} is negative: {shown:?}"),
+            CountError::NotANumber => format!("{what} is not a whole number: {shown:?}"),
+        }
     })
 }
 
 /// A line or source number (1-based in every format; 0 is tolerated).
 pub(crate) fn line_number(text: &str, what: &str) -> Result<u32, String> {
-    let n = count(text, what)?;
-    u32::try_from(n).map_err(|_| format!("{what} is out of range: {text:?}"))
+    line_number_bytes(text.as_bytes(), what)
+}
+
+/// [`line_number`] on raw bytes.
+pub(crate) fn line_number_bytes(text: &[u8], what: &str) -> Result<u32, String> {
+    let n = count_bytes(text, what)?;
+    u32::try_from(n).map_err(|_| {
+        format!(
+            "{what} is out of range: {:?}",
+            String::from_utf8_lossy(text)
+        )
+    })
 }
 
 /// Parses a rate such as `0.8` or `0.40380000000000005`.
@@ -431,13 +449,13 @@ mod tests {
 
     #[test]
     fn counts_saturate_and_reject_junk() {
-        assert_eq!(parse_count("42"), Ok(42));
-        assert_eq!(parse_count(" +7 "), Ok(7));
-        assert_eq!(parse_count("99999999999999999999999999"), Ok(u64::MAX));
-        assert_eq!(parse_count("-1"), Err(CountError::Negative));
-        assert_eq!(parse_count("abc"), Err(CountError::NotANumber));
-        assert_eq!(parse_count(""), Err(CountError::NotANumber));
-        assert_eq!(parse_count("1.5"), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b"42"), Ok(42));
+        assert_eq!(parse_count(b" +7 "), Ok(7));
+        assert_eq!(parse_count(b"99999999999999999999999999"), Ok(u64::MAX));
+        assert_eq!(parse_count(b"-1"), Err(CountError::Negative));
+        assert_eq!(parse_count(b"abc"), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b""), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b"1.5"), Err(CountError::NotANumber));
         assert!(line_number("4294967296", "line").is_err());
     }
 
