@@ -343,6 +343,13 @@ mod tests {
     }
 
     #[test]
+    fn huge_declared_totals_saturate_across_records() {
+        let rec = "LF:18446744073709551615\nLH:18446744073709551615\nBRF:99999999999999999999\nBRH:1\nend_of_record\n";
+        let r = parse_str(&format!("SF:a\n{rec}SF:b\n{rec}SF:a\n{rec}")).unwrap();
+        assert_eq!(counters(&r), (u64::MAX, u64::MAX, 2, u64::MAX, true));
+    }
+
+    #[test]
     fn huge_counts_saturate() {
         let r = parse_str("SF:a\nDA:1,18446744073709551615\nDA:2,99999999999999999999999999\nBRDA:1,0,0,18446744073709551616\nend_of_record\n").unwrap();
         assert_eq!(counters(&r), (2, 2, 1, 1, true));
