@@ -184,7 +184,9 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                 };
                 if let Some(target) = target {
                     let (line, percent) = read_line(&xml, element)?;
-                    percent_only += u64::from(percent);
+                    if parent == Some(Ctx::ClassLines) {
+                        percent_only += u64::from(percent);
+                    }
                     target.push(line);
                     line_elements += 1;
                 }
