@@ -125,6 +125,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let mut merger: FileMerger<Line> = FileMerger::default();
     let mut class: Option<Class> = None;
     let mut line_elements: u64 = 0;
+    let mut percent_only: u64 = 0;
     let mut root_seen = false;
 
     loop {
@@ -182,7 +183,11 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                     _ => None,
                 };
                 if let Some(target) = target {
-                    target.push(read_line(&xml, element)?);
+                    let (line, percent) = read_line(&xml, element)?;
+                    if parent == Some(Ctx::ClassLines) {
+                        percent_only += u64::from(percent);
+                    }
+                    target.push(line);
                     line_elements += 1;
                 }
             }
@@ -195,32 +200,36 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
         }
     }
 
-    let counted = merger.totals();
     let mut report = merger.finish();
     if line_elements == 0 {
         report.files.clear();
         report.files_truncated = 0;
         from_declared(&declared, &mut report);
     } else {
-        let notes = [
-            rate_note(
-                "line-rate",
-                declared.line_rate,
-                counted.line_rate(),
-                counted.lines_covered,
-                counted.lines_total,
-            ),
-            counted.has_branches.then_some(()).and_then(|()| {
-                rate_note(
-                    "branch-rate",
-                    declared.branch_rate,
-                    counted.branch_rate(),
-                    counted.branches_covered,
-                    counted.branches_total,
-                )
-            }),
-        ];
-        report.notes.extend(notes.into_iter().flatten());
+        let line_rate = report.line_percent().map(|p| p / 100.0);
+        let (covered, total) = (report.lines_covered, report.lines_total);
+        report.notes.extend(rate_note(
+            "line-rate",
+            declared.line_rate,
+            line_rate,
+            covered,
+            total,
+        ));
+        let branch_rate = report.branch_percent().map(|p| p / 100.0);
+        let (covered, total) = (report.branches_covered, report.branches_total);
+        report.notes.extend(rate_note(
+            "branch-rate",
+            declared.branch_rate,
+            branch_rate,
+            covered,
+            total,
+        ));
+    }
+    if percent_only > 0 {
+        report.notes.push(format!(
+            "{percent_only} branch line(s) give condition-coverage as a percentage without \
+             counts (\"50%\" instead of \"50% (1/2)\"); they add no branch counters"
+        ));
     }
     Ok(report)
 }
@@ -308,7 +317,11 @@ fn class_path<R: BufRead>(
     Ok(filename.or(class_name).unwrap_or_default())
 }
 
-fn read_line<R: BufRead>(xml: &XmlInput<R>, element: &BytesStart<'_>) -> Result<Line, ParseError> {
+/// A `<line>`, and whether it is a branch line whose condition-coverage has no counts.
+fn read_line<R: BufRead>(
+    xml: &XmlInput<R>,
+    element: &BytesStart<'_>,
+) -> Result<(Line, bool), ParseError> {
     let mut number = None;
     let mut hits = None;
     let mut is_branch = false;
@@ -329,18 +342,30 @@ fn read_line<R: BufRead>(xml: &XmlInput<R>, element: &BytesStart<'_>) -> Result<
             "<line number=\"{number}\"> without a hits attribute"
         ))
     })?;
-    Ok(Line {
+    let branch = if is_branch {
+        conditions.flatten()
+    } else {
+        None
+    };
+    let percent_only = is_branch && conditions == Some(None);
+    let line = Line {
         number,
         covered: hits > 0,
-        branch: if is_branch { conditions } else { None },
-    })
+        branch,
+    };
+    Ok((line, percent_only))
 }
 
-/// `50% (1/2)` → (1, 2). The percentage alone (no counts) carries no counters.
-fn condition_coverage(value: &str) -> Result<(u32, u32), String> {
+/// `50% (1/2)` → Some((1, 2)); a percentage alone (`50%`) carries no counters → None.
+fn condition_coverage(value: &str) -> Result<Option<(u32, u32)>, String> {
     let bad = || format!("condition-coverage is not like \"50% (1/2)\": {value:?}");
     let Some(open) = value.find('(') else {
-        return Err(bad());
+        let percent = value.trim().strip_suffix('%').ok_or_else(bad)?;
+        return percent
+            .trim()
+            .parse::<f64>()
+            .map(|_| None)
+            .map_err(|_| bad());
     };
     let inner = value[open + 1..]
         .trim_end()
@@ -354,7 +379,7 @@ fn condition_coverage(value: &str) -> Result<(u32, u32), String> {
             "condition-coverage covers more conditions than exist: {value:?}"
         ));
     }
-    Ok((covered, total))
+    Ok(Some((covered, total)))
 }
 
 #[cfg(test)]
@@ -492,10 +517,21 @@ mod tests {
     }
 
     #[test]
+    fn percentage_only_conditions_add_no_branches_and_are_noted() {
+        let xml = r#"<coverage><packages><package><classes><class filename="a">
+<lines><line number="1" hits="1" branch="true" condition-coverage="50%"/></lines>
+</class></classes></package></packages></coverage>"#;
+        let r = parse_str(xml).unwrap();
+        assert_eq!(counters(&r), (1, 1, 0, 0, false));
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    }
+
+    #[test]
     fn condition_coverage_forms() {
-        assert_eq!(condition_coverage("50% (1/2)"), Ok((1, 2)));
-        assert_eq!(condition_coverage("100% (4/4)"), Ok((4, 4)));
-        assert!(condition_coverage("50%").is_err());
+        assert_eq!(condition_coverage("50% (1/2)"), Ok(Some((1, 2))));
+        assert_eq!(condition_coverage("100% (4/4)"), Ok(Some((4, 4))));
+        assert_eq!(condition_coverage("50%"), Ok(None));
+        assert!(condition_coverage("half").is_err());
         assert!(condition_coverage("(3/2)").is_err());
     }
 

@@ -8,12 +8,12 @@
 //! the total counters, so entries of one file are merged by key (a line covered in any
 //! occurrence is covered) before they are counted.
 //!
-//! Memory stays bounded: the entries of finished files are kept (sorted, 8–24 bytes each) only
-//! while the sum stays under [`RETAINED_ENTRIES`]; beyond that the oldest files' entries are
-//! released first. A file that comes back after its entries were released can no longer be
-//! merged: its new entries are added as they are, and a note says how many files were affected.
-//! Producers emit a file's occurrences next to each other in practice, so this only matters for
-//! reports far larger than any seen.
+//! Memory stays bounded: a file's entries (16–24 bytes each) are held so that a later piece of
+//! the same file can still be merged, but only while all held entries number at most
+//! [`RETAINED_ENTRIES`]; beyond that the oldest files are counted and their entries dropped. A
+//! file that comes back after that can no longer be merged: its new entries are added as they
+//! are, and a note says so. Producers emit a file's pieces close together, so this only matters
+//! for reports with more than a million distinct lines whose pieces are far apart.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -119,21 +119,21 @@ pub(crate) enum CountError {
 }
 
 /// Parses a non-negative decimal count; values above `u64::MAX` saturate.
-pub(crate) fn parse_count(text: &str) -> Result<u64, CountError> {
-    let t = text.trim();
-    let digits = t.strip_prefix('+').unwrap_or(t);
+pub(crate) fn parse_count(text: &[u8]) -> Result<u64, CountError> {
+    let t = text.trim_ascii();
+    let digits = t.strip_prefix(b"+").unwrap_or(t);
     if digits.is_empty() {
         return Err(CountError::NotANumber);
     }
-    if let Some(rest) = digits.strip_prefix('-') {
-        return if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+    if let Some(rest) = digits.strip_prefix(b"-") {
+        return if !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) {
             Err(CountError::Negative)
         } else {
             Err(CountError::NotANumber)
         };
     }
     let mut value: u64 = 0;
-    for b in digits.bytes() {
+    for &b in digits {
         if !b.is_ascii_digit() {
             return Err(CountError::NotANumber);
         }
@@ -144,16 +144,34 @@ pub(crate) fn parse_count(text: &str) -> Result<u64, CountError> {
 
 /// [`parse_count`] with an error message naming what was being read.
 pub(crate) fn count(text: &str, what: &str) -> Result<u64, String> {
-    parse_count(text).map_err(|e| match e {
-        CountError::Negative => format!("{what} is negative: {text:?}"),
-        CountError::NotANumber => format!("{what} is not a whole number: {text:?}"),
+    count_bytes(text.as_bytes(), what)
+}
+
+/// [`count`] on raw bytes (line-oriented formats).
+pub(crate) fn count_bytes(text: &[u8], what: &str) -> Result<u64, String> {
+    parse_count(text).map_err(|e| {
+        let shown = String::from_utf8_lossy(text);
+        match e {
+            CountError::Negative => format!("{what} is negative: {shown:?}"),
+            CountError::NotANumber => format!("{what} is not a whole number: {shown:?}"),
+        }
     })
 }
 
 /// A line or source number (1-based in every format; 0 is tolerated).
 pub(crate) fn line_number(text: &str, what: &str) -> Result<u32, String> {
-    let n = count(text, what)?;
-    u32::try_from(n).map_err(|_| format!("{what} is out of range: {text:?}"))
+    line_number_bytes(text.as_bytes(), what)
+}
+
+/// [`line_number`] on raw bytes.
+pub(crate) fn line_number_bytes(text: &[u8], what: &str) -> Result<u32, String> {
+    let n = count_bytes(text, what)?;
+    u32::try_from(n).map_err(|_| {
+        format!(
+            "{what} is out of range: {:?}",
+            String::from_utf8_lossy(text)
+        )
+    })
 }
 
 /// Parses a rate such as `0.8` or `0.40380000000000005`.
@@ -178,13 +196,6 @@ impl Figures {
         self.branches_covered = self.branches_covered.saturating_add(other.branches_covered);
         self.branches_total = self.branches_total.saturating_add(other.branches_total);
         self.has_branches |= other.has_branches;
-    }
-
-    fn subtract(&mut self, other: &Figures) {
-        self.lines_covered = self.lines_covered.saturating_sub(other.lines_covered);
-        self.lines_total = self.lines_total.saturating_sub(other.lines_total);
-        self.branches_covered = self.branches_covered.saturating_sub(other.branches_covered);
-        self.branches_total = self.branches_total.saturating_sub(other.branches_total);
     }
 
     /// Field-wise maximum, for declared-only figures of a repeated file (they cannot be unioned).
@@ -214,14 +225,6 @@ impl Figures {
         report.branches_total = self.branches_total;
         report.has_branches = self.has_branches;
     }
-
-    pub fn line_rate(&self) -> Option<f64> {
-        (self.lines_total > 0).then(|| self.lines_covered as f64 / self.lines_total as f64)
-    }
-
-    pub fn branch_rate(&self) -> Option<f64> {
-        (self.branches_total > 0).then(|| self.branches_covered as f64 / self.branches_total as f64)
-    }
 }
 
 /// One countable unit of a file (a line, a branch, a Go block), merged with others of its key.
@@ -235,12 +238,16 @@ pub(crate) trait Entry: Copy {
 
 struct Held<E> {
     entries: Vec<E>,
+    sorted: usize,
     extra: Figures,
-    figures: Figures,
     index: Option<usize>,
 }
 
 /// Accumulates files (each possibly in several pieces) into exact totals and per-file figures.
+///
+/// A held file's pieces are appended unsorted and merged only when the unsorted tail outgrows
+/// the merged part, when the file is released, or at the end, so many small pieces of one file
+/// cost O(n log n) in all.
 pub(crate) struct FileMerger<E: Entry> {
     report: CoverageReport,
     totals: Figures,
@@ -277,78 +284,78 @@ impl<E: Entry> FileMerger<E> {
     /// Adds one piece of `path`: its entries (any order, duplicates allowed) and `extra`
     /// figures that have no entries (declared-only counters, e.g. LCOV `LF`/`LH`).
     pub fn add(&mut self, path: &str, mut entries: Vec<E>, extra: Figures) {
-        sort_and_merge(&mut entries);
         if let Some(held) = self.held.get_mut(path) {
-            self.totals.subtract(&held.figures);
-            self.held_entries -= held.entries.len();
-            held.entries.append(&mut entries);
-            sort_and_merge(&mut held.entries);
-            held.entries.shrink_to_fit();
             if extra != Figures::default() && held.extra != Figures::default() {
                 self.repeated_declared += 1;
             }
             held.extra.max(&extra);
-            held.figures = figures_of(&held.entries, &held.extra);
-            self.held_entries += held.entries.len();
-            self.totals.add(&held.figures);
-            if let Some(file) = held.index.and_then(|i| self.report.files.get_mut(i)) {
-                *file = held.figures.file(path);
+            self.held_entries -= held.entries.len();
+            held.entries.append(&mut entries);
+            if held.entries.len() > 2 * held.sorted {
+                sort_and_merge(&mut held.entries);
+                held.sorted = held.entries.len();
             }
-        } else {
+            self.held_entries += held.entries.len();
+        } else if let Some(index) = self.released.get(&hash_of(path)).copied() {
+            self.unmerged_repeats += 1;
+            sort_and_merge(&mut entries);
             let figures = figures_of(&entries, &extra);
             self.totals.add(&figures);
-            if let Some(index) = self.released.get(&hash_of(path)).copied() {
-                self.unmerged_repeats += 1;
-                if let Some(file) = index.and_then(|i| self.report.files.get_mut(i)) {
-                    file.lines_covered = file.lines_covered.saturating_add(figures.lines_covered);
-                    file.lines_total = file.lines_total.saturating_add(figures.lines_total);
-                    file.branches_covered = file
-                        .branches_covered
-                        .saturating_add(figures.branches_covered);
-                    file.branches_total =
-                        file.branches_total.saturating_add(figures.branches_total);
-                }
-                return;
+            if let Some(file) = index.and_then(|i| self.report.files.get_mut(i)) {
+                let mut sum = Figures {
+                    lines_covered: file.lines_covered,
+                    lines_total: file.lines_total,
+                    branches_covered: file.branches_covered,
+                    branches_total: file.branches_total,
+                    has_branches: false,
+                };
+                sum.add(&figures);
+                *file = sum.file(path);
             }
+        } else {
             let index = (self.report.files.len() < crate::evidence::MAX_ITEMS)
                 .then_some(self.report.files.len());
-            self.report.push_file(figures.file(path));
+            self.report.push_file(Figures::default().file(path));
             entries.shrink_to_fit();
             self.held_entries += entries.len();
             let key: Box<str> = path.into();
             self.order.push_back(key.clone());
-            self.held.insert(
-                key,
-                Held {
-                    entries,
-                    extra,
-                    figures,
-                    index,
-                },
-            );
+            let held = Held {
+                entries,
+                sorted: 0,
+                extra,
+                index,
+            };
+            self.held.insert(key, held);
         }
-        self.release_over_budget();
-    }
-
-    fn release_over_budget(&mut self) {
         while self.held_entries > self.budget {
             let Some(oldest) = self.order.pop_front() else {
                 break;
             };
-            if let Some(held) = self.held.remove(&oldest) {
-                self.held_entries -= held.entries.len();
-                self.released.insert(hash_of(&oldest), held.index);
-            }
+            self.release(&oldest);
         }
     }
 
-    /// Totals so far.
-    pub fn totals(&self) -> Figures {
-        self.totals
+    /// Counts a held file into the totals and its per-file entry, and forgets its entries.
+    fn release(&mut self, path: &str) {
+        let Some(mut held) = self.held.remove(path) else {
+            return;
+        };
+        self.held_entries -= held.entries.len();
+        sort_and_merge(&mut held.entries);
+        let figures = figures_of(&held.entries, &held.extra);
+        self.totals.add(&figures);
+        if let Some(file) = held.index.and_then(|i| self.report.files.get_mut(i)) {
+            *file = figures.file(path);
+        }
+        self.released.insert(hash_of(path), held.index);
     }
 
     /// The report with totals, per-file figures and notes about merging limits.
     pub fn finish(mut self) -> CoverageReport {
+        while let Some(path) = self.order.pop_front() {
+            self.release(&path);
+        }
         self.totals.apply(&mut self.report);
         if self.unmerged_repeats > 0 {
             self.report.notes.push(format!(
@@ -369,7 +376,7 @@ impl<E: Entry> FileMerger<E> {
 }
 
 fn sort_and_merge<E: Entry>(entries: &mut Vec<E>) {
-    entries.sort_unstable_by_key(|e| e.key());
+    entries.sort_by_key(|e| e.key());
     entries.dedup_by(|later, kept| {
         if later.key() == kept.key() {
             kept.absorb(later);
@@ -431,13 +438,13 @@ mod tests {
 
     #[test]
     fn counts_saturate_and_reject_junk() {
-        assert_eq!(parse_count("42"), Ok(42));
-        assert_eq!(parse_count(" +7 "), Ok(7));
-        assert_eq!(parse_count("99999999999999999999999999"), Ok(u64::MAX));
-        assert_eq!(parse_count("-1"), Err(CountError::Negative));
-        assert_eq!(parse_count("abc"), Err(CountError::NotANumber));
-        assert_eq!(parse_count(""), Err(CountError::NotANumber));
-        assert_eq!(parse_count("1.5"), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b"42"), Ok(42));
+        assert_eq!(parse_count(b" +7 "), Ok(7));
+        assert_eq!(parse_count(b"99999999999999999999999999"), Ok(u64::MAX));
+        assert_eq!(parse_count(b"-1"), Err(CountError::Negative));
+        assert_eq!(parse_count(b"abc"), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b""), Err(CountError::NotANumber));
+        assert_eq!(parse_count(b"1.5"), Err(CountError::NotANumber));
         assert!(line_number("4294967296", "line").is_err());
     }
 
@@ -456,6 +463,16 @@ mod tests {
         assert_eq!(r.files.len(), 2);
         assert_eq!((r.files[0].lines_covered, r.files[0].lines_total), (2, 3));
         assert!(r.notes.is_empty());
+    }
+
+    #[test]
+    fn many_small_pieces_of_one_file_stay_fast() {
+        let mut m = FileMerger::default();
+        for i in 0..200_000u32 {
+            m.add("a", vec![L(i % 1000, i % 3 == 0)], Figures::default());
+        }
+        let r = m.finish();
+        assert_eq!((r.lines_covered, r.lines_total), (1000, 1000));
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl<R: Read> Read for LineTracker<R> {
 impl<R: Read> BufRead for LineTracker<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos >= self.cur.len() {
-            let newlines = self.prev.iter().filter(|&&b| b == b'\n').count() as u64;
+            let newlines = count_newlines(&self.prev);
             if newlines > 0 {
                 let prev_start = self.cur_start - self.prev.len() as u64;
                 if let Some(i) = self.prev.iter().rposition(|&b| b == b'\n') {
@@ -132,6 +132,22 @@ impl<R: Read> BufRead for LineTracker<R> {
     fn consume(&mut self, amt: usize) {
         self.pos = (self.pos + amt).min(self.cur.len());
     }
+}
+
+/// Counts `\n` bytes eight at a time (exact: a byte's high bit is set only when it was `\n`).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let t = u64::from_le_bytes(word) ^ NEWLINES;
+        let zero_bytes = !(((t & LOW7).wrapping_add(LOW7)) | t | LOW7);
+        n += u64::from(zero_bytes.count_ones());
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// A streaming XML event source with coverage-report safety rules applied.
@@ -394,6 +410,17 @@ mod tests {
                 return Ok(n);
             }
             n += 1;
+        }
+    }
+
+    #[test]
+    fn newline_count_is_exact() {
+        let bytes: Vec<u8> = (0..1000u32)
+            .map(|i| [b'\n', 0x8a, 0x0b, 0x09, 0xff, b'a'][(i * 7 % 6) as usize])
+            .collect();
+        for len in [0, 1, 7, 8, 9, 63, 64, 999, 1000] {
+            let slow = bytes[..len].iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(count_newlines(&bytes[..len]), slow, "{len}");
         }
     }
 

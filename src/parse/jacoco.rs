@@ -150,7 +150,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             _ => Ctx::Other,
         };
         match ctx {
-            Ctx::Package => packages.push(name_attr(&xml, element)?),
+            Ctx::Package if is_start => packages.push(name_attr(&xml, element)?),
             Ctx::Sourcefile => {
                 let file_name = name_attr(&xml, element)?;
                 let path = match packages.last() {
@@ -356,6 +356,13 @@ mod tests {
         );
         let huge = NESTED.replace("covered=\"9\"", "covered=\"99999999999999999999999\"");
         assert!(parse(huge.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn empty_packages_do_not_leak_their_name() {
+        let xml = r#"<report name="r"><package name="empty"/><package name="p"><sourcefile name="A.kt"><counter type="LINE" missed="0" covered="1"/></sourcefile></package></report>"#;
+        let r = parse(xml.as_bytes()).unwrap();
+        assert_eq!(r.files[0].path, "p/A.kt");
     }
 
     #[test]

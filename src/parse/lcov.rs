@@ -21,7 +21,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::BufRead;
 
 use super::ParseError;
-use super::coverage_common::{Entry, Figures, FileMerger, LineReader, count, line_number};
+use super::coverage_common::{
+    Entry, Figures, FileMerger, LineReader, count_bytes, line_number_bytes,
+};
 use crate::evidence::CoverageReport;
 
 const FORMAT: &str = "LCOV";
@@ -96,13 +98,12 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
 
     let mut raw = Vec::new();
     while lines.next_line(&mut raw)? {
-        let text = String::from_utf8_lossy(&raw);
-        let line = text.trim();
+        let line = raw.trim_ascii();
         if line.is_empty() {
             continue;
         }
-        let indent = text.len() - text.trim_start().len();
-        if line == "end_of_record" {
+        let indent = raw.len() - raw.trim_ascii_start().len();
+        if line == b"end_of_record" {
             let Some(r) = record.take() else {
                 return Err(
                     lines.error_at("end_of_record without a preceding SF record", indent + 1)
@@ -112,46 +113,52 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             records += 1;
             continue;
         }
-        let Some((key, value)) = line.split_once(':') else {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
             return Err(lines.error_at(
                 format!(
                     "expected an LCOV record like \"DA:3,1\" or end_of_record, found {:?}",
-                    clip(line)
+                    clip(&String::from_utf8_lossy(line))
                 ),
                 indent + 1,
             ));
         };
-        let value_column = indent + key.len() + 2;
-        if key == "SF" {
+        let (key, value) = (&line[..colon], &line[colon + 1..]);
+        if key == b"SF" {
             if let Some(r) = record.take() {
                 finish(&mut merger, r, &mut disagreement);
                 records += 1;
             }
             record = Some(Record {
-                path: value.to_string(),
+                path: String::from_utf8_lossy(value).into_owned(),
                 ..Record::default()
             });
             continue;
         }
-        if !matches!(key, "DA" | "LF" | "LH" | "BRDA" | "BRF" | "BRH") {
-            continue;
-        }
+        let key = match key {
+            b"DA" => "DA",
+            b"BRDA" => "BRDA",
+            b"LF" => "LF",
+            b"LH" => "LH",
+            b"BRF" => "BRF",
+            b"BRH" => "BRH",
+            _ => continue,
+        };
         let Some(r) = record.as_mut() else {
             return Err(lines.error_at(
                 format!("{key} outside a record (no SF line before it)"),
                 indent + 1,
             ));
         };
-        let err = |m: String| lines.error_at(format!("{key}: {m}"), value_column);
+        let err = |m: String| lines.error_at(format!("{key}: {m}"), indent + colon + 2);
         match key {
             "DA" => {
-                let mut fields = value.split(',');
+                let mut fields = value.splitn(3, |&b| b == b',');
                 let line_no =
-                    line_number(fields.next().unwrap_or(""), "line number").map_err(err)?;
+                    line_number_bytes(fields.next().unwrap_or(b""), "line number").map_err(err)?;
                 let hits = fields
                     .next()
                     .ok_or_else(|| err("expected <line>,<hits>".into()))?;
-                let hits = count(hits, "hit count").map_err(err)?;
+                let hits = count_bytes(hits, "hit count").map_err(err)?;
                 r.items.push(Item {
                     line: line_no,
                     branch: 0,
@@ -160,19 +167,17 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                 r.has_da = true;
             }
             "BRDA" => {
-                let mut fields = value.splitn(2, ',');
-                let line_no =
-                    line_number(fields.next().unwrap_or(""), "line number").map_err(err)?;
-                let rest = fields.next().unwrap_or("");
-                let Some((id, taken)) = rest.rsplit_once(',') else {
-                    return Err(err("expected <line>,<block>,<branch>,<taken>".into()));
-                };
-                if !id.contains(',') {
-                    return Err(err("expected <line>,<block>,<branch>,<taken>".into()));
+                let shape = || err("expected <line>,<block>,<branch>,<taken>".into());
+                let first = value.iter().position(|&b| b == b',').ok_or_else(shape)?;
+                let last = value.iter().rposition(|&b| b == b',').ok_or_else(shape)?;
+                let id = value.get(first + 1..last).ok_or_else(shape)?;
+                if !id.contains(&b',') {
+                    return Err(shape());
                 }
-                let taken = match taken.trim() {
-                    "-" => 0,
-                    t => count(t, "taken count").map_err(err)?,
+                let line_no = line_number_bytes(&value[..first], "line number").map_err(err)?;
+                let taken = match value[last + 1..].trim_ascii() {
+                    b"-" => 0,
+                    t => count_bytes(t, "taken count").map_err(err)?,
                 };
                 r.items.push(Item {
                     line: line_no,
@@ -182,7 +187,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                 r.has_brda = true;
             }
             _ => {
-                let n = count(value, key).map_err(err)?;
+                let n = count_bytes(value, key).map_err(err)?;
                 match key {
                     "LF" => r.lf = Some(n),
                     "LH" => r.lh = Some(n),
@@ -263,9 +268,9 @@ fn finish(merger: &mut FileMerger<Item>, r: Record, disagreement: &mut Disagreem
     merger.add(&r.path, r.items, extra);
 }
 
-fn branch_id(block_and_branch: &str) -> u64 {
+fn branch_id(block_and_branch: &[u8]) -> u64 {
     let mut h = DefaultHasher::new();
-    block_and_branch.trim().hash(&mut h);
+    block_and_branch.trim_ascii().hash(&mut h);
     h.finish() | 1
 }
 
@@ -335,6 +340,13 @@ mod tests {
         let r = parse_str("SF:a\nDA:1,0\nDA:1,0\nLF:2\nLH:0\nend_of_record\n").unwrap();
         assert_eq!(counters(&r), (0, 1, 0, 0, false));
         assert_eq!(r.notes.len(), 1);
+    }
+
+    #[test]
+    fn huge_declared_totals_saturate_across_records() {
+        let rec = "LF:18446744073709551615\nLH:18446744073709551615\nBRF:99999999999999999999\nBRH:1\nend_of_record\n";
+        let r = parse_str(&format!("SF:a\n{rec}SF:b\n{rec}SF:a\n{rec}")).unwrap();
+        assert_eq!(counters(&r), (u64::MAX, u64::MAX, 2, u64::MAX, true));
     }
 
     #[test]
