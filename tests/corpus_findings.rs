@@ -491,3 +491,80 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+fn fixture(name: &str) -> File {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/findings")
+        .join(name);
+    File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Real Semgrep output: `results` come before `tool`, one result is suppressed by `# nosemgrep`.
+#[test]
+fn semgrep_fixture() {
+    let set = sarif::parse(fixture("semgrep/semgrep-1.185.0.sarif")).unwrap();
+    assert_eq!(set.total(), 2);
+    let got: Vec<(&str, Severity, Option<u64>)> = set
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.id.as_str(),
+                f.severity,
+                f.location.as_ref().and_then(|l| l.line),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("python-shell-true", High, Some(6)),
+            ("python-eval", Medium, Some(7))
+        ]
+    );
+    assert!(
+        set.findings
+            .iter()
+            .all(|f| f.tool == "Semgrep OSS" && f.category == CodeQuality)
+    );
+    assert!(set.findings.iter().all(|f| f.fingerprint.is_some()));
+    assert_eq!(
+        set.findings[0].location.as_ref().map(|l| l.path.as_str()),
+        Some("app.py")
+    );
+    assert!(
+        set.notes.iter().any(|n| n.starts_with("1 suppressed")),
+        "{:?}",
+        set.notes
+    );
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(&mut fixture("semgrep/semgrep-1.185.0.sarif"), &mut head).unwrap();
+    assert!(sarif::sniff(&head[..head.len().min(4096)]));
+}
+
+#[test]
+fn trivy_fixture() {
+    let set = trivy::parse(fixture("trivy-image-handwritten.json")).unwrap();
+    let want: BTreeMap<Severity, u64> = [(Critical, 2), (High, 2), (Medium, 1), (Low, 1)].into();
+    assert_eq!(severity_counts(&set), want);
+    assert_eq!(set.findings.iter().filter(|f| f.fixable).count(), 2);
+    let secret = set.findings.iter().find(|f| f.category == Secret).unwrap();
+    assert_eq!(
+        secret.location.as_ref().map(|l| (l.path.as_str(), l.line)),
+        Some(("/app/.env", Some(3)))
+    );
+    assert!(!secret.message.contains("AWS_ACCESS_KEY_ID"));
+    let misconfig = set
+        .findings
+        .iter()
+        .find(|f| f.category == Misconfiguration)
+        .unwrap();
+    assert_eq!(misconfig.id, "DS002");
+    assert!(
+        set.notes
+            .iter()
+            .any(|n| n.starts_with("1 misconfiguration")),
+        "{:?}",
+        set.notes
+    );
+}

@@ -15,7 +15,7 @@ use std::io::Read;
 use serde::Deserialize;
 
 use super::ParseError;
-use super::scan_json::{self, Each, ForEach, finding, location, non_empty};
+use super::scan_json::{self, ForEach, List, finding, location, non_empty};
 use crate::evidence::{Category, Finding, FindingSet, Severity};
 
 /// True for a Code Quality array: issues with `check_name` and `fingerprint`.
@@ -32,7 +32,7 @@ pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
         Some(f) => set.push(f),
         None => skipped += 1,
     });
-    scan_json::run(reader, "Code Quality", Each(each))?;
+    scan_json::run(reader, "Code Quality", List(each))?;
     if skipped > 0 {
         set.notes.push(format!(
             "{skipped} entry(ies) whose type is not \"issue\" skipped"
@@ -147,6 +147,12 @@ mod tests {
     #[test]
     fn wrong_shapes() {
         assert_eq!(parse_str("[]").unwrap().total(), 0);
+        assert!(
+            parse_str("null")
+                .unwrap_err()
+                .message
+                .contains("invalid type: null")
+        );
         let err = parse_str(r#"{"check_name": "x"}"#).unwrap_err();
         assert!(
             err.message

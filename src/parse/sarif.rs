@@ -25,6 +25,8 @@
 //!   `region.startLine`. Fingerprint: the first `partialFingerprints` value, else the first
 //!   `fingerprints` value.
 //!
+//! `results: null` (SARIF's "the tool did not produce results") is an error, not zero findings.
+//!
 //! Streaming: results are pushed one by one. Most tools write `tool` before `results`, so each
 //! result is resolved against its rule at once; Semgrep sorts keys and writes `results` first, so
 //! until the `tool` object arrives, results wait as detail (at most the remaining
@@ -39,7 +41,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseError;
-use super::scan_json::{self, Each, Elements, NumOrText, finding, location, non_empty};
+use super::scan_json::{self, Elements, List, NumOrText, finding, location, non_empty};
 use crate::evidence::{Category, Finding, FindingSet, MAX_ITEMS, Severity};
 
 /// Distinct (rule, level, severity) overflow counters kept while results wait for their run's
@@ -124,7 +126,7 @@ impl<'de> Visitor<'de> for LogSeed {
         let mut runs = None;
         while let Some(key) = map.next_key::<LogField>()? {
             match key {
-                LogField::Runs => runs = Some(map.next_value_seed(Each(Runs(State::default())))?.0),
+                LogField::Runs => runs = Some(map.next_value_seed(List(Runs(State::default())))?.0),
                 LogField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -186,7 +188,7 @@ impl<'de> Visitor<'de> for RunSeed<'_> {
                     run.flush(self.0);
                 }
                 RunField::Results => {
-                    map.next_value_seed(Each(Results {
+                    map.next_value_seed(List(Results {
                         st: &mut *self.0,
                         run: &mut run,
                     }))?;
@@ -211,7 +213,7 @@ struct Results<'a> {
 
 impl<'de> Elements<'de> for Results<'_> {
     fn what(&self) -> &'static str {
-        "SARIF results"
+        "SARIF results (null would mean the analysis did not complete)"
     }
 
     fn next<A: SeqAccess<'de>>(&mut self, seq: &mut A) -> Result<bool, A::Error> {
@@ -857,15 +859,14 @@ mod tests {
     }
 
     #[test]
-    fn null_results_and_empty_runs_are_zero_findings() {
-        assert_eq!(
-            parse_str(r#"{"version":"2.1.0","runs":[]}"#)
-                .unwrap()
-                .total(),
-            0
-        );
-        let doc = log(r#""tool": {"driver": {"name": "x"}}, "results": null"#);
+    fn empty_runs_are_zero_findings_but_null_results_are_errors() {
+        assert_eq!(parse_str(r#"{"runs":[]}"#).unwrap().total(), 0);
+        let doc = log(r#""tool": {"driver": {"name": "x"}}, "results": []"#);
         assert_eq!(parse_str(&doc).unwrap().total(), 0);
+        let doc = log(r#""tool": {"driver": {"name": "x"}}, "results": null"#);
+        let err = parse_str(&doc).unwrap_err();
+        assert!(err.message.contains("did not complete"), "{err}");
+        assert!(parse_str(r#"{"runs": null}"#).is_err());
     }
 
     #[test]

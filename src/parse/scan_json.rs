@@ -5,8 +5,9 @@
 //! DOM or a `Vec` of the big arrays. This module holds what they all need: opening the reader
 //! (UTF-8 BOM skipped, UTF-16/32 refused with a clear message), running a seed over the whole
 //! document (trailing garbage rejected), mapping `serde_json` errors to [`ParseError`] with
-//! line:column, a nullable streamed-array helper (`null` reads as an empty list, as Go tools
-//! emit it), and the small value helpers (clipped messages, scores given as numbers or strings).
+//! line:column, streamed-array helpers (`Each` reads `null` as an empty list, as Go tools emit
+//! nil slices; `List` refuses it where null would hide a failure), and the small value helpers
+//! (clipped messages, scores given as numbers or strings).
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -116,6 +117,17 @@ impl<'de, E: Elements<'de>> DeserializeSeed<'de> for Each<E> {
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<E, D::Error> {
         d.deserialize_option(EachVisitor(self.0))
+    }
+}
+
+/// Streams a JSON array into an [`Elements`]; `null` is an error (where null would hide a failure).
+pub(crate) struct List<E>(pub E);
+
+impl<'de, E: Elements<'de>> DeserializeSeed<'de> for List<E> {
+    type Value = E;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<E, D::Error> {
+        d.deserialize_seq(EachVisitor(self.0))
     }
 }
 
