@@ -114,7 +114,7 @@ pub fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>
         "# gonogo configuration — https://github.com/ (see README: Configuration)\n\
          # Validate with `gonogo validate`; see what a stage checks with `gonogo explain`.\n\n",
     );
-    let _ = writeln!(out, "project: {}", "my-project");
+    let _ = writeln!(out, "project: my-project");
     let _ = writeln!(
         out,
         "# The stage the project is at: 1 opportunity, 2 plan, 3 sandbox, 4 production, 5 excellence."
@@ -172,9 +172,9 @@ pub fn init(args: &InitArgs) -> Result<u8, Failure> {
     write_file(&target, &render(&args.stage, &found))?;
     let mut summary = format!("wrote {}", target.display());
     let n: usize = found.values().map(Vec::len).sum();
-    let _ = write!(
+    let _ = writeln!(
         summary,
-        " ({n} report file{} detected)\n",
+        " ({n} report file{} detected)",
         if n == 1 { "" } else { "s" }
     );
     print(&summary);

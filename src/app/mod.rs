@@ -459,12 +459,12 @@ fn validate(args: &ConfigArgs) -> Result<u8, Failure> {
             plan.rules.len()
         ));
         for need in plan.needs() {
-            if let crate::checks::Need::Source(name) = &need {
-                if !loaded.config.sources.contains_key(name) {
-                    summary.push_str(&format!(
-                        "warning: rules at this stage read source `{name}`, which is not configured (they will be inconclusive)\n"
-                    ));
-                }
+            if let crate::checks::Need::Source(name) = &need
+                && !loaded.config.sources.contains_key(name)
+            {
+                summary.push_str(&format!(
+                    "warning: rules at this stage read source `{name}`, which is not configured (they will be inconclusive)\n"
+                ));
             }
         }
     }

@@ -85,26 +85,26 @@ impl SourceSpec {
             }
             (true, None) => {}
         }
-        if let Some(kind) = &self.kind {
-            if !crate::fetch::is_known_kind(kind) {
-                let known = crate::fetch::known_kinds();
-                let help = match crate::diag::did_you_mean(kind, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known kinds: {}", known.join(", ")),
-                };
-                doc.error_help_at(
-                    &format!("{pointer}/kind"),
-                    format!("unknown source kind `{kind}`"),
-                    help,
-                    diags,
-                );
-            }
+        if let Some(kind) = &self.kind
+            && !crate::fetch::is_known_kind(kind)
+        {
+            let known = crate::fetch::known_kinds();
+            let help = match crate::diag::did_you_mean(kind, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known kinds: {}", known.join(", ")),
+            };
+            doc.error_help_at(
+                &format!("{pointer}/kind"),
+                format!("unknown source kind `{kind}`"),
+                help,
+                diags,
+            );
         }
         for (key, field) in [("max_age", &self.max_age), ("timeout", &self.timeout)] {
-            if let Some(v) = field {
-                if let Err(e) = super::parse_duration(v) {
-                    doc.error_at(&format!("{pointer}/{key}"), e, diags);
-                }
+            if let Some(v) = field
+                && let Err(e) = super::parse_duration(v)
+            {
+                doc.error_at(&format!("{pointer}/{key}"), e, diags);
             }
         }
         for name in self.headers.keys() {

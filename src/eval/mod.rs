@@ -163,22 +163,21 @@ fn evaluate_rule(
     if matches!(
         result.outcome,
         Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
-    ) {
-        if let Some(&i) = active.iter().find(|&&i| waivers[i].pattern.is_none()) {
-            uses[i] += 1;
-            let w = &waivers[i];
-            result.waived_outcome = Some(Box::new(result.outcome.clone()));
-            result.outcome = Outcome::Waived;
-            result.message = format!(
-                "waived until {}: {}{}",
-                w.expires,
-                w.reason,
-                w.ticket
-                    .as_ref()
-                    .map(|t| format!(" ({t})"))
-                    .unwrap_or_default()
-            );
-        }
+    ) && let Some(&i) = active.iter().find(|&&i| waivers[i].pattern.is_none())
+    {
+        uses[i] += 1;
+        let w = &waivers[i];
+        result.waived_outcome = Some(Box::new(result.outcome.clone()));
+        result.outcome = Outcome::Waived;
+        result.message = format!(
+            "waived until {}: {}{}",
+            w.expires,
+            w.reason,
+            w.ticket
+                .as_ref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
+        );
     }
     result
 }

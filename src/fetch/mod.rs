@@ -113,7 +113,7 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
         }
     }
     for need in needs {
-        if !evidence.contains_key(&need) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = evidence.entry(need.clone()) {
             let missing = Missing::new(
                 MissingReason::Timeout,
                 format!(
@@ -130,7 +130,7 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
                     error: Some(missing.to_string()),
                 },
             );
-            evidence.insert(need, Err(missing));
+            slot.insert(Err(missing));
         }
     }
     Fetched {

@@ -22,6 +22,9 @@ const CYAN: Style = AnsiColor::Cyan.on_default();
 /// Items shown per rule in the console; the JSON verdict keeps more.
 const SHOWN_ITEMS: usize = 10;
 
+/// Selects the outcomes of one report section.
+type Pick = fn(&Outcome) -> bool;
+
 fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
@@ -67,7 +70,7 @@ pub fn render(v: &Verdict) -> String {
         }
     );
 
-    let groups: [(&str, Style, fn(&Outcome) -> bool); 6] = [
+    let groups: [(&str, Style, Pick); 6] = [
         ("FAILED", RED, |o| *o == Outcome::Fail),
         ("INCONCLUSIVE", MAGENTA, |o| {
             matches!(o, Outcome::Inconclusive { .. })

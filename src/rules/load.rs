@@ -256,9 +256,7 @@ impl Catalog {
         project_vars: &BTreeMap<String, Json>,
         diags: &mut Diagnostics,
     ) -> Option<CompiledPack> {
-        let Some(pack) = self.packs.get(pack_name) else {
-            return None;
-        };
+        let pack = self.packs.get(pack_name)?;
         let mut vars = pack.vars.clone();
         for (p, v) in &self.pack_vars {
             if p.as_deref().is_none_or(|p| p == pack_name) {
@@ -475,19 +473,20 @@ fn template(
 ) -> bool {
     match value {
         Json::String(s) => {
-            if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-                if !name.contains('}') && !name.contains("${") {
-                    return match vars.get(name) {
-                        Some(v) => {
-                            *value = v.clone();
-                            true
-                        }
-                        None => {
-                            unknown_var(name, vars, pointer, doc, diags);
-                            false
-                        }
-                    };
-                }
+            if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+                && !name.contains('}')
+                && !name.contains("${")
+            {
+                return match vars.get(name) {
+                    Some(v) => {
+                        *value = v.clone();
+                        true
+                    }
+                    None => {
+                        unknown_var(name, vars, pointer, doc, diags);
+                        false
+                    }
+                };
             }
             match expand(s, vars) {
                 Ok(out) => {
