@@ -5,10 +5,17 @@
 //! `check.kind`, so a typo fails at load time with its position, not mid-run. A kind never
 //! decides pass or fail: it measures named metrics, and the rule's criteria compare them.
 
+pub mod argocd_app;
+pub mod check_run;
 pub mod coverage;
 pub mod documents;
 pub mod files;
 pub mod findings;
+pub mod harbor_scan;
+pub mod pipeline;
+pub mod quality_gate;
+pub(crate) mod saas;
+pub mod sonar_measures;
 pub mod tests;
 
 use std::collections::BTreeMap;
@@ -161,6 +168,12 @@ check_kinds! {
     FileExists = "file-exists" => files::FileExistsCheck,
     YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
+    QualityGate = "quality-gate" => quality_gate::QualityGateCheck,
+    SonarMeasures = "sonar-measures" => sonar_measures::SonarMeasuresCheck,
+    Pipeline = "pipeline" => pipeline::PipelineCheck,
+    CheckRun = "check-run" => check_run::CheckRunCheck,
+    HarborScan = "harbor-scan" => harbor_scan::HarborScanCheck,
+    ArgocdApp = "argocd-app" => argocd_app::ArgocdAppCheck,
 }
 
 impl Check {

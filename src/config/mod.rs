@@ -15,7 +15,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-pub use source::{AuthSpec, SourceSpec};
+pub use source::{
+    ApiLocation, AuthSpec, GithubArtifact, GitlabArtifact, GitlabTestReport, SourceSpec,
+};
 
 use crate::diag::{Diagnostics, Doc};
 use crate::eval::waivers::Waiver;

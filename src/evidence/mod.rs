@@ -60,6 +60,21 @@ pub struct ValueSet {
     pub values: std::collections::BTreeMap<String, Value>,
     /// Human-readable notes the endpoint returned (API warnings, conditions).
     pub notes: Vec<String>,
+    /// Values the endpoint could not give, with why (a scan still running, no previous analysis),
+    /// so a rule on them is inconclusive with that reason rather than "not measured".
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unavailable: std::collections::BTreeMap<String, String>,
+    /// Details behind the values (failing quality-gate conditions, deployed images), which a
+    /// waiver's `match` can name by `key`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ValueItem>,
+}
+
+/// One detail of a [`ValueSet`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueItem {
+    pub key: String,
+    pub text: String,
 }
 
 /// A measured or expected value.

@@ -331,7 +331,7 @@ fn prefix_colon(e: &crate::parse::ParseError) -> String {
     }
 }
 
-fn merge(acc: Evidence, next: Evidence, display: &str) -> Result<Evidence, Missing> {
+pub(super) fn merge(acc: Evidence, next: Evidence, display: &str) -> Result<Evidence, Missing> {
     Ok(match (acc, next) {
         (Evidence::Tests(mut a), Evidence::Tests(b)) => {
             a.merge(b);

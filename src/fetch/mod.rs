@@ -23,7 +23,7 @@ use crate::parse::format::Format;
 pub use files::{expand_globs, read_source_file};
 
 /// Source kinds that are not report formats but endpoints, added by endpoint modules.
-const ENDPOINT_KINDS: &[&str] = &[];
+const ENDPOINT_KINDS: &[&str] = endpoints::KINDS;
 
 pub fn known_kinds() -> Vec<&'static str> {
     Format::ALL
@@ -184,7 +184,7 @@ async fn resolve(
                     .as_deref()
                     .map(http::redact_url)
                     .unwrap_or_default();
-                let result = endpoints::query(source, &spec, request, client).await;
+                let result = endpoints::query(source, &spec, request, client, root).await;
                 if result.is_ok() {
                     report.inputs.push(crate::eval::InputRecord {
                         location,
@@ -239,6 +239,13 @@ async fn resolve_source(
         .max_age
         .as_deref()
         .and_then(|s| crate::config::parse_duration(s).ok());
+    if let Some(location) = spec.api_location() {
+        let (evidence, format, records) =
+            endpoints::read_report(name, spec, location, format, client).await?;
+        report.kind = Some(format.id().to_string());
+        report.inputs = records;
+        return Ok(evidence);
+    }
     if let Some(url) = &spec.url {
         let body = client.get_bytes(url, spec).await?;
         let (evidence, format, record) =

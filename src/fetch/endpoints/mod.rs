@@ -1,29 +1,72 @@
 //! Endpoint sources: live systems queried per rule (metrics, alerts, quality gates, deployment
 //! state). Each kind is one module answering a typed request with typed evidence; this module
-//! only dispatches on the source's `kind`.
+//! only dispatches on the source's `kind`, and on the API location of report sources that live
+//! behind an API (GitLab job artifacts and test reports, GitHub workflow artifacts).
 
-use crate::config::SourceSpec;
+pub mod argocd;
+mod common;
+pub mod github;
+pub mod gitlab;
+pub mod harbor;
+pub mod sonarqube;
+
+use std::path::Path;
+
+use crate::config::{ApiLocation, SourceSpec};
+use crate::eval::InputRecord;
 use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::parse::format::Format;
 
 use super::http::Client;
 
 /// Source kinds served by an endpoint module.
-pub const KINDS: &[&str] = &[];
+pub const KINDS: &[&str] = &["sonarqube", "gitlab", "github", "harbor", "argocd"];
 
-/// Runs one request (canonical JSON from the check) against the source.
+/// Runs one request (canonical JSON from the check) against the source. `root` is the project
+/// directory, for requests naming project files (SonarQube's `report-task.txt`).
 pub async fn query(
     source: &str,
     spec: &SourceSpec,
     request: &str,
-    _client: &Client,
+    client: &Client,
+    root: &Path,
 ) -> Result<Evidence, Missing> {
     let kind = spec.kind.as_deref().unwrap_or("");
-    let _ = request;
-    Err(Missing::new(
-        MissingReason::WrongKind,
-        format!(
-            "source `{source}` has kind `{kind}`, which is not an endpoint kind (known: {})",
-            KINDS.join(", ")
+    let result = match kind {
+        "sonarqube" => sonarqube::query(source, spec, request, client, root).await,
+        "gitlab" => gitlab::query(source, spec, request, client).await,
+        "github" => github::query(source, spec, request).await,
+        "harbor" => harbor::query(source, spec, request, client).await,
+        "argocd" => argocd::query(source, spec, request, client).await,
+        _ => Err(Missing::new(
+            MissingReason::WrongKind,
+            format!(
+                "source `{source}` has kind `{kind}`, which is not an endpoint kind (known: {})",
+                KINDS.join(", ")
+            ),
+        )),
+    };
+    result.map(Evidence::Values)
+}
+
+/// Reads a report source whose location is an API (`gitlab_artifact`, `gitlab_test_report`,
+/// `github_artifact`): the bytes go through the same format detection and parsers as files.
+pub async fn read_report(
+    source: &str,
+    spec: &SourceSpec,
+    location: ApiLocation<'_>,
+    format: Option<Format>,
+    client: &Client,
+) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
+    let (bodies, format) = match location {
+        ApiLocation::GitlabArtifact(a) => {
+            (vec![gitlab::artifact(source, spec, a, client).await?], format)
+        }
+        ApiLocation::GitlabTestReport(t) => (
+            vec![gitlab::test_report(source, spec, t, client).await?],
+            Some(Format::GitlabTestReport),
         ),
-    ))
+        ApiLocation::GithubArtifact(g) => (github::artifact(source, spec, g).await?, format),
+    };
+    super::blocking(move || common::parse_all(bodies, format)).await
 }
