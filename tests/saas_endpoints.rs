@@ -46,7 +46,9 @@ fn init() {
 }
 
 fn fixture(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -59,7 +61,11 @@ fn source(kind: &str, url: &str, auth: serde_json::Value) -> SourceSpec {
 }
 
 fn sonar(server: &MockServer) -> SourceSpec {
-    source("sonarqube", &server.uri(), json!({"bearer_env": "T_SONAR_TOKEN"}))
+    source(
+        "sonarqube",
+        &server.uri(),
+        json!({"bearer_env": "T_SONAR_TOKEN"}),
+    )
 }
 
 fn gitlab(server: &MockServer) -> SourceSpec {
@@ -71,7 +77,11 @@ fn gitlab(server: &MockServer) -> SourceSpec {
 }
 
 fn github(server: &MockServer) -> SourceSpec {
-    source("github", &server.uri(), json!({"bearer_env": "T_GITHUB_TOKEN"}))
+    source(
+        "github",
+        &server.uri(),
+        json!({"bearer_env": "T_GITHUB_TOKEN"}),
+    )
 }
 
 fn harbor(server: &MockServer) -> SourceSpec {
@@ -83,7 +93,11 @@ fn harbor(server: &MockServer) -> SourceSpec {
 }
 
 fn argocd(server: &MockServer) -> SourceSpec {
-    source("argocd", &server.uri(), json!({"bearer_env": "T_ARGOCD_TOKEN"}))
+    source(
+        "argocd",
+        &server.uri(),
+        json!({"bearer_env": "T_ARGOCD_TOKEN"}),
+    )
 }
 
 fn client() -> Client {
@@ -94,7 +108,11 @@ fn client() -> Client {
 }
 
 /// Runs one check against `spec` the way `gonogo check` does: need → fetch → measure.
-async fn run(check: serde_json::Value, spec: &SourceSpec, root: &Path) -> Result<Measurement, Missing> {
+async fn run(
+    check: serde_json::Value,
+    spec: &SourceSpec,
+    root: &Path,
+) -> Result<Measurement, Missing> {
     let check: Check = serde_json::from_value(check).unwrap();
     let Need::Query { source, request } = check.need() else {
         panic!("an endpoint check asks for a query");
@@ -138,7 +156,10 @@ async fn sonar_failing_gate_lists_its_failing_conditions() {
         .and(path("/api/qualitygates/project_status"))
         .and(query_param("projectKey", "acme-shop"))
         .and(query_param("branch", "main"))
-        .and(header("authorization", format!("Bearer {SONAR_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {SONAR_TOKEN}").as_str(),
+        ))
         .respond_with(json_fixture("sonarqube/project_status-ERROR.json"))
         .expect(1)
         .mount(&server)
@@ -202,16 +223,31 @@ async fn sonar_ok_and_none() {
         .respond_with(json_fixture("sonarqube/project_status-NONE.json"))
         .mount(&server)
         .await;
-    let m = run(json!({"kind": "quality-gate", "project": "good"}), &sonar(&server), &here())
-        .await
-        .unwrap();
-    assert_eq!((text(&m, "status"), flag(&m, "passed")), ("OK".into(), true));
+    let m = run(
+        json!({"kind": "quality-gate", "project": "good"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (text(&m, "status"), flag(&m, "passed")),
+        ("OK".into(), true)
+    );
     assert_eq!(num(&m, "failed_conditions"), 0.0);
-    assert!(m.notes.iter().any(|n| n.contains("ignored some conditions")));
+    assert!(
+        m.notes
+            .iter()
+            .any(|n| n.contains("ignored some conditions"))
+    );
 
-    let m = run(json!({"kind": "quality-gate", "project": "fresh"}), &sonar(&server), &here())
-        .await
-        .unwrap();
+    let m = run(
+        json!({"kind": "quality-gate", "project": "fresh"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
     assert_eq!(text(&m, "status"), "NONE");
     assert!(!flag(&m, "passed"), "NONE is not OK");
     assert!(m.unavailable["failed_conditions"].contains("NONE"));
@@ -229,9 +265,13 @@ async fn sonar_unknown_project_is_a_clear_404() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = run(json!({"kind": "quality-gate", "project": "nope"}), &sonar(&server), &here())
-        .await
-        .unwrap_err();
+    let err = run(
+        json!({"kind": "quality-gate", "project": "nope"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.reason, MissingReason::Unreachable);
     assert!(
         err.detail
@@ -252,11 +292,19 @@ async fn sonar_401_is_not_retried_and_says_auth() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = run(json!({"kind": "quality-gate", "project": "acme-shop"}), &sonar(&server), &here())
-        .await
-        .unwrap_err();
+    let err = run(
+        json!({"kind": "quality-gate", "project": "acme-shop"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.detail.contains("HTTP 401"), "{}", err.detail);
-    assert!(err.detail.contains("authentication failed"), "{}", err.detail);
+    assert!(
+        err.detail.contains("authentication failed"),
+        "{}",
+        err.detail
+    );
     assert!(!err.detail.contains(SONAR_TOKEN));
     assert!(!err.detail.contains("after"), "not retried: {}", err.detail);
 }
@@ -272,11 +320,19 @@ async fn sonar_malformed_json_is_a_parse_error_with_position() {
         ))
         .mount(&server)
         .await;
-    let err = run(json!({"kind": "quality-gate", "project": "acme-shop"}), &sonar(&server), &here())
-        .await
-        .unwrap_err();
+    let err = run(
+        json!({"kind": "quality-gate", "project": "acme-shop"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.reason, MissingReason::ParseError);
-    assert!(err.detail.contains("invalid JSON at line 3 column 29"), "{}", err.detail);
+    assert!(
+        err.detail.contains("invalid JSON at line 3 column 29"),
+        "{}",
+        err.detail
+    );
 }
 
 fn report_task_dir() -> tempfile::TempDir {
@@ -349,9 +405,17 @@ async fn sonar_task_that_never_finishes_times_out() {
     )
     .await
     .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(err.reason, MissingReason::Timeout);
-    assert!(err.detail.contains("still PENDING after 1s"), "{}", err.detail);
+    assert!(
+        err.detail.contains("still PENDING after 1s"),
+        "{}",
+        err.detail
+    );
 }
 
 #[tokio::test]
@@ -371,7 +435,11 @@ async fn sonar_failed_task_and_missing_report_task_are_inconclusive_with_why() {
     .await
     .unwrap_err();
     assert_eq!(err.reason, MissingReason::Empty);
-    assert!(err.detail.contains("ended FAILED: Date of analysis"), "{}", err.detail);
+    assert!(
+        err.detail.contains("ended FAILED: Date of analysis"),
+        "{}",
+        err.detail
+    );
 
     let err = run(
         json!({"kind": "quality-gate", "report_task": ".scannerwork/report-task.txt"}),
@@ -426,11 +494,19 @@ async fn sonar_measures_with_history() {
         .respond_with(json_fixture("sonarqube/measures-component.json"))
         .mount(&server)
         .await;
-    let m = run(json!({"kind": "sonar-measures", "component": "acme-shop"}), &sonar(&server), &here())
-        .await
-        .unwrap();
+    let m = run(
+        json!({"kind": "sonar-measures", "component": "acme-shop"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
     assert!(m.unavailable["coverage_delta"].contains("history: 2"));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "no history call");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "no history call"
+    );
 }
 
 #[tokio::test]
@@ -488,9 +564,13 @@ async fn gitlab_running_pipeline_has_no_verdict_and_no_pipeline_is_not_found() {
         .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
         .mount(&server)
         .await;
-    let m = run(json!({"kind": "pipeline", "project": "1377", "sha": SHA}), &gitlab(&server), &here())
-        .await
-        .unwrap();
+    let m = run(
+        json!({"kind": "pipeline", "project": "1377", "sha": SHA}),
+        &gitlab(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
     assert_eq!(text(&m, "status"), "running");
     assert!(m.unavailable["succeeded"].contains("has not finished"));
     let err = run(
@@ -547,20 +627,22 @@ async fn gitlab_job_artifact_goes_through_format_detection() {
     ))
     .and(query_param("job", "unit tests"))
     .and(header("PRIVATE-TOKEN", GITLAB_TOKEN))
-    .respond_with(
-        ResponseTemplate::new(200)
-            .set_body_raw(fixture("junit/pytest/pytest-junit.xml"), "application/octet-stream"),
-    )
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        fixture("junit/pytest/pytest-junit.xml"),
+        "application/octet-stream",
+    ))
     .expect(1)
     .mount(&server)
     .await;
-    Mock::given(path("/api/v4/projects/acme%2Fshop/jobs/551203/artifacts/reports/junit.xml"))
-        .respond_with(ResponseTemplate::new(404).set_body_raw(
-            r#"{"message":"404 Not found"}"#,
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
+    Mock::given(path(
+        "/api/v4/projects/acme%2Fshop/jobs/551203/artifacts/reports/junit.xml",
+    ))
+    .respond_with(
+        ResponseTemplate::new(404)
+            .set_body_raw(r#"{"message":"404 Not found"}"#, "application/json"),
+    )
+    .mount(&server)
+    .await;
     let mut spec = gitlab(&server);
     spec.kind = None;
     spec.gitlab_artifact = Some(
@@ -572,11 +654,16 @@ async fn gitlab_job_artifact_goes_through_format_detection() {
     assert_eq!(tests_of(&ev), (4, 1, 1));
 
     spec.gitlab_artifact = Some(
-        serde_json::from_value(json!({"project": "acme/shop", "job_id": "551203", "path": "reports/junit.xml"}))
-            .unwrap(),
+        serde_json::from_value(
+            json!({"project": "acme/shop", "job_id": "551203", "path": "reports/junit.xml"}),
+        )
+        .unwrap(),
     );
     let err = read_report(&spec).await.unwrap_err();
-    assert!(err.detail.starts_with("artifact reports/junit.xml of GitLab project `acme/shop`"));
+    assert!(
+        err.detail
+            .starts_with("artifact reports/junit.xml of GitLab project `acme/shop`")
+    );
     assert!(err.detail.contains("HTTP 404"), "{}", err.detail);
 }
 
@@ -584,11 +671,13 @@ async fn gitlab_job_artifact_goes_through_format_detection() {
 async fn gitlab_test_report_by_pipeline_and_by_commit() {
     init();
     let server = MockServer::start().await;
-    Mock::given(path("/api/v4/projects/acme%2Fshop/pipelines/98211/test_report_summary"))
-        .respond_with(json_fixture("gitlab/test_report_summary.json"))
-        .expect(2)
-        .mount(&server)
-        .await;
+    Mock::given(path(
+        "/api/v4/projects/acme%2Fshop/pipelines/98211/test_report_summary",
+    ))
+    .respond_with(json_fixture("gitlab/test_report_summary.json"))
+    .expect(2)
+    .mount(&server)
+    .await;
     Mock::given(path("/api/v4/projects/acme%2Fshop/pipelines"))
         .and(query_param("sha", SHA))
         .respond_with(json_fixture("gitlab/pipelines.json"))
@@ -598,15 +687,19 @@ async fn gitlab_test_report_by_pipeline_and_by_commit() {
     let mut spec = gitlab(&server);
     spec.kind = None;
     spec.gitlab_test_report = Some(
-        serde_json::from_value(json!({"project": "acme/shop", "pipeline": "98211", "summary": true}))
-            .unwrap(),
+        serde_json::from_value(
+            json!({"project": "acme/shop", "pipeline": "98211", "summary": true}),
+        )
+        .unwrap(),
     );
     let (ev, fmt, _) = read_report(&spec).await.unwrap();
     assert_eq!(fmt, "gitlab-test-report");
     assert_eq!(tests_of(&ev), (12, 1, 0));
     spec.gitlab_test_report = Some(
-        serde_json::from_value(json!({"project": "acme/shop", "sha": "$T_COMMIT_SHA", "summary": true}))
-            .unwrap(),
+        serde_json::from_value(
+            json!({"project": "acme/shop", "sha": "$T_COMMIT_SHA", "summary": true}),
+        )
+        .unwrap(),
     );
     assert_eq!(tests_of(&read_report(&spec).await.unwrap().0), (12, 1, 0));
 }
@@ -620,7 +713,10 @@ async fn github_check_run_latest_conclusion() {
     Mock::given(method("GET"))
         .and(path(format!("/repos/acme/shop/commits/{SHA}/check-runs")))
         .and(query_param("check_name", "trivy-scan"))
-        .and(header("authorization", format!("Bearer {GITHUB_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {GITHUB_TOKEN}").as_str(),
+        ))
         .respond_with(json_fixture("github/check-runs.json"))
         .expect(1)
         .mount(&server)
@@ -632,7 +728,11 @@ async fn github_check_run_latest_conclusion() {
     )
     .await
     .unwrap();
-    assert_eq!(text(&m, "conclusion"), "success", "the re-run (higher id) counts");
+    assert_eq!(
+        text(&m, "conclusion"),
+        "success",
+        "the re-run (higher id) counts"
+    );
     assert!(flag(&m, "succeeded"));
     assert!(m.notes[0].contains("31077"));
 }
@@ -643,17 +743,21 @@ async fn github_in_progress_and_401() {
     let server = MockServer::start().await;
     Mock::given(path(format!("/repos/acme/shop/commits/{SHA}/check-runs")))
         .and(query_param("check_name", "build"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total_count": 1,
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"total_count": 1,
             "check_runs": [{"id": 9, "name": "build", "status": "in_progress", "conclusion": null,
-                            "head_sha": SHA, "started_at": "2026-11-29T10:00:00Z"}]})))
+                            "head_sha": SHA, "started_at": "2026-11-29T10:00:00Z"}]})),
+        )
         .mount(&server)
         .await;
-    Mock::given(path(format!("/repos/acme/private/commits/{SHA}/check-runs")))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+    Mock::given(path(format!(
+        "/repos/acme/private/commits/{SHA}/check-runs"
+    )))
+    .respond_with(ResponseTemplate::new(401).set_body_json(json!({
             "message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    .expect(1)
+    .mount(&server)
+    .await;
     let m = run(
         json!({"kind": "check-run", "repo": "acme/shop", "sha": SHA, "name": "build"}),
         &github(&server),
@@ -671,7 +775,11 @@ async fn github_in_progress_and_401() {
     .await
     .unwrap_err();
     assert!(err.detail.contains("HTTP 401"), "{}", err.detail);
-    assert!(err.detail.contains("authentication failed"), "{}", err.detail);
+    assert!(
+        err.detail.contains("authentication failed"),
+        "{}",
+        err.detail
+    );
     assert!(!err.detail.contains(GITHUB_TOKEN));
 }
 
@@ -699,16 +807,19 @@ async fn github_workflow_artifact_zip_is_read_in_memory() {
     ]);
     Mock::given(path("/repos/acme/shop/actions/runs/7001/artifacts"))
         .and(query_param("name", "test-reports"))
-        .and(header("authorization", format!("Bearer {GITHUB_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {GITHUB_TOKEN}").as_str(),
+        ))
         .respond_with(json_fixture("github/artifacts.json"))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(path("/repos/acme/shop/actions/artifacts/88123/zip"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", format!("{}/blob/88123.zip", server.uri()).as_str()),
-        )
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/blob/88123.zip", server.uri()).as_str(),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -742,7 +853,11 @@ async fn github_workflow_artifact_zip_is_read_in_memory() {
         .await;
     let err = read_report(&spec).await.unwrap_err();
     assert_eq!(err.reason, MissingReason::NotFound);
-    assert!(err.detail.contains("no artifact of that name"), "{}", err.detail);
+    assert!(
+        err.detail.contains("no artifact of that name"),
+        "{}",
+        err.detail
+    );
 }
 
 #[tokio::test]
@@ -774,7 +889,8 @@ const DIGEST: &str = "sha256:9f2c1b3a7d5e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
 async fn harbor_scan_summary_and_signature_with_a_double_encoded_repository() {
     init();
     let server = MockServer::start().await;
-    let artifact = format!("/api/v2.0/projects/acme-shop/repositories/team%252Fapi/artifacts/{DIGEST}");
+    let artifact =
+        format!("/api/v2.0/projects/acme-shop/repositories/team%252Fapi/artifacts/{DIGEST}");
     Mock::given(path(artifact.as_str()))
         .and(query_param("with_scan_overview", "true"))
         .and(header_exists("x-accept-vulnerabilities"))
@@ -801,7 +917,10 @@ async fn harbor_scan_summary_and_signature_with_a_double_encoded_repository() {
     assert_eq!(text(&m, "scan_status"), "Success");
     assert!(flag(&m, "scanned"));
     assert_eq!(
-        ["critical", "high", "medium", "low", "unknown", "total", "fixable"].map(|k| num(&m, k)),
+        [
+            "critical", "high", "medium", "low", "unknown", "total", "fixable"
+        ]
+        .map(|k| num(&m, k)),
         [1.0, 4.0, 11.0, 6.0, 1.0, 23.0, 17.0]
     );
     assert!(flag(&m, "signed"));
@@ -811,14 +930,18 @@ async fn harbor_scan_summary_and_signature_with_a_double_encoded_repository() {
 async fn harbor_running_scan_has_no_counts_and_missing_accessories_leave_signed_unknown() {
     init();
     let server = MockServer::start().await;
-    Mock::given(path("/api/v2.0/projects/acme-shop/repositories/api/artifacts/1.4.3"))
-        .respond_with(json_fixture("harbor/artifact-running.json"))
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/v2.0/projects/acme-shop/repositories/api/artifacts/1.4.3/accessories"))
-        .respond_with(ResponseTemplate::new(404))
-        .mount(&server)
-        .await;
+    Mock::given(path(
+        "/api/v2.0/projects/acme-shop/repositories/api/artifacts/1.4.3",
+    ))
+    .respond_with(json_fixture("harbor/artifact-running.json"))
+    .mount(&server)
+    .await;
+    Mock::given(path(
+        "/api/v2.0/projects/acme-shop/repositories/api/artifacts/1.4.3/accessories",
+    ))
+    .respond_with(ResponseTemplate::new(404))
+    .mount(&server)
+    .await;
     let m = run(
         json!({"kind": "harbor-scan", "project": "acme-shop", "repository": "api", "reference": "1.4.3"}),
         &harbor(&server),
@@ -840,7 +963,10 @@ async fn argocd_application_state_and_images() {
     init();
     let server = MockServer::start().await;
     Mock::given(path("/api/v1/applications/acme-shop-dev-7f3a-infra-9c21"))
-        .and(header("authorization", format!("Bearer {ARGOCD_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {ARGOCD_TOKEN}").as_str(),
+        ))
         .respond_with(json_fixture("argocd/application.json"))
         .expect(1)
         .mount(&server)
@@ -858,7 +984,10 @@ async fn argocd_application_state_and_images() {
     )
     .await
     .unwrap();
-    assert_eq!((text(&m, "sync"), text(&m, "health")), ("Synced".into(), "Healthy".into()));
+    assert_eq!(
+        (text(&m, "sync"), text(&m, "health")),
+        ("Synced".into(), "Healthy".into())
+    );
     assert_eq!(text(&m, "operation_phase"), "Succeeded");
     assert!(flag(&m, "auto_sync"));
     assert_eq!(num(&m, "images"), 2.0);
@@ -871,7 +1000,10 @@ async fn argocd_application_state_and_images() {
     )
     .await
     .unwrap();
-    assert_eq!((text(&m, "sync"), text(&m, "health")), ("OutOfSync".into(), "Degraded".into()));
+    assert_eq!(
+        (text(&m, "sync"), text(&m, "health")),
+        ("OutOfSync".into(), "Degraded".into())
+    );
     assert!(!flag(&m, "auto_sync"));
     assert!(m.notes.iter().any(|n| n.contains("SyncError")));
 }
@@ -881,7 +1013,10 @@ async fn argocd_malformed_json_and_404() {
     init();
     let server = MockServer::start().await;
     Mock::given(path("/api/v1/applications/broken"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"status\": {\"sync\": [", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("{\"status\": {\"sync\": [", "application/json"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/api/v1/applications/gone"))
@@ -889,15 +1024,31 @@ async fn argocd_malformed_json_and_404() {
             "error": "applications.argoproj.io \"gone\" not found", "code": 5})))
         .mount(&server)
         .await;
-    let err = run(json!({"kind": "argocd-app", "name": "broken"}), &argocd(&server), &here())
-        .await
-        .unwrap_err();
+    let err = run(
+        json!({"kind": "argocd-app", "name": "broken"}),
+        &argocd(&server),
+        &here(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.reason, MissingReason::ParseError);
-    assert!(err.detail.contains("invalid JSON at line 1 column 21"), "{}", err.detail);
-    let err = run(json!({"kind": "argocd-app", "name": "gone"}), &argocd(&server), &here())
-        .await
-        .unwrap_err();
-    assert!(err.detail.starts_with("Argo CD application `gone`: "), "{}", err.detail);
+    assert!(
+        err.detail.contains("invalid JSON at line 1 column 21"),
+        "{}",
+        err.detail
+    );
+    let err = run(
+        json!({"kind": "argocd-app", "name": "gone"}),
+        &argocd(&server),
+        &here(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.detail.starts_with("Argo CD application `gone`: "),
+        "{}",
+        err.detail
+    );
     assert!(err.detail.contains("HTTP 404"), "{}", err.detail);
 }
 
@@ -930,19 +1081,407 @@ async fn corpus_sonarqube_examples_through_the_endpoint() {
         )
         .mount(&server)
         .await;
-    let m = run(json!({"kind": "quality-gate", "project": "err"}), &sonar(&server), &here())
-        .await
-        .unwrap();
+    let m = run(
+        json!({"kind": "quality-gate", "project": "err"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
     assert_eq!(text(&m, "status"), "ERROR");
     assert_eq!(num(&m, "failed_conditions"), 4.0, "MANIFEST: 4 ERROR, 3 OK");
     assert_eq!(num(&m, "conditions"), 7.0);
-    assert!(m.items.iter().any(|i| i.text == "error condition on open_issues: actual 17"));
-    let m = run(json!({"kind": "quality-gate", "project": "ok"}), &sonar(&server), &here())
-        .await
+    assert!(
+        m.items
+            .iter()
+            .any(|i| i.text == "error condition on open_issues: actual 17")
+    );
+    let m = run(
+        json!({"kind": "quality-gate", "project": "ok"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (text(&m, "status"), num(&m, "conditions")),
+        ("OK".into(), 3.0)
+    );
+    let m = run(
+        json!({"kind": "sonar-measures", "component": "x"}),
+        &sonar(&server),
+        &here(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        m.unavailable.contains_key("coverage"),
+        "a file with no coverage measure"
+    );
+}
+
+// ---------------------------------------------------------------- gonogo check, end to end
+
+const E2E_SECRETS: &[(&str, &str)] = &[
+    ("SONAR_TOKEN", "e2e-sonar-7a1f3c9b"),
+    ("CI_JOB_TOKEN", "e2e-jobtoken-2d8e6a"),
+    ("GITHUB_TOKEN", "e2e-github-5c0b9f"),
+    ("HARBOR_USER", "robot$e2e-user-11aa"),
+    ("HARBOR_PASSWORD", "e2e-harbor-pw-44cc"),
+    ("ARGOCD_TOKEN", "e2e-argocd-8e8e"),
+];
+
+const E2E_PACK: &str = r#"
+pack: saas
+title: Quality gates and deployment state
+stages:
+  - {number: 1, id: prod, title: Production}
+vars:
+  digest: "sha256:9f2c1b3a7d5e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
+rules:
+  - id: GATE
+    title: The analysis of this commit passes the quality gate
+    why: EXI-ORG-13
+    reference: CPN-S3-06
+    level: fail
+    check: {kind: quality-gate, report_task: target/sonar/report-task.txt, wait: 20s}
+  - id: QUALITY-TREND
+    title: Quality does not decrease
+    why: EXI-ORG-14
+    reference: CPN-S5-02
+    level: warn
+    check: {kind: sonar-measures, component: acme-shop, history: 3}
+    expect: {worsened: "== 0"}
+  - id: PIPELINE
+    title: The DSO pipeline of this commit succeeded
+    why: CCT pipeline
+    reference: CPN-S3-02
+    level: fail
+    check: {kind: pipeline, project: acme/shop, sha: $CI_COMMIT_SHA}
+  - id: SCAN-CHECK
+    title: The primary chain's scan passed
+    why: primary chain
+    reference: own
+    level: fail
+    check: {kind: check-run, repo: acme/shop, sha: $CI_COMMIT_SHA, name: trivy-scan}
+  - id: IMAGE
+    title: The pushed image is scanned, signed, without too many vulnerabilities
+    why: CCT
+    reference: CPN-S3-07, CPN-S4-18
+    level: fail
+    check: {kind: harbor-scan, project: acme-shop, repository: team/api, reference: "${digest}"}
+    expect: {critical: "<= 1", high: "<= 10", signed: "== true"}
+  - id: DEPLOYED
+    title: The dev application is synced and healthy
+    why: GitOps
+    reference: CPN-S3-10
+    level: fail
+    check: {kind: argocd-app, name: acme-shop-dev-7f3a-infra-9c21}
+  - id: TESTS
+    title: Tests pass
+    why: CCT
+    reference: CPN-S3-03
+    level: fail
+    check: {kind: tests, source: tests}
+"#;
+
+const PASSING_JUNIT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="shop" tests="2" failures="0" errors="0" skipped="0">
+  <testcase classname="shop.CartTest" name="adds" time="0.01"/>
+  <testcase classname="shop.CartTest" name="removes" time="0.01"/>
+</testsuite>
+"#;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    AllGood,
+    GateFails,
+    ScanRunning,
+    ArgoRejectsToken,
+}
+
+async fn mount_all(server: &MockServer, variant: Variant) {
+    server.reset().await;
+    let bearer = |var: &str| {
+        let token = E2E_SECRETS.iter().find(|(k, _)| *k == var).unwrap().1;
+        header("authorization", format!("Bearer {token}").as_str())
+    };
+    Mock::given(path("/api/ce/task"))
+        .and(bearer("SONAR_TOKEN"))
+        .respond_with(json_fixture("sonarqube/ce-task-SUCCESS.json"))
+        .mount(server)
+        .await;
+    let gate = if variant == Variant::GateFails {
+        "sonarqube/project_status-ERROR.json"
+    } else {
+        "sonarqube/project_status-OK.json"
+    };
+    Mock::given(path("/api/qualitygates/project_status"))
+        .and(query_param("analysisId", "AZNm4bD1Eo1rC2bxGk7R"))
+        .and(bearer("SONAR_TOKEN"))
+        .respond_with(json_fixture(gate))
+        .mount(server)
+        .await;
+    Mock::given(path("/api/measures/component"))
+        .respond_with(json_fixture("sonarqube/measures-component.json"))
+        .mount(server)
+        .await;
+    Mock::given(path("/api/measures/search_history"))
+        .respond_with(json_fixture("sonarqube/search_history.json"))
+        .mount(server)
+        .await;
+    Mock::given(path("/api/v4/projects/acme%2Fshop/pipelines"))
+        .and(query_param("sha", SHA))
+        .and(header("JOB-TOKEN", "e2e-jobtoken-2d8e6a"))
+        .respond_with(json_fixture("gitlab/pipelines.json"))
+        .mount(server)
+        .await;
+    Mock::given(path(
+        "/api/v4/projects/acme%2Fshop/jobs/artifacts/main/raw/reports/junit.xml",
+    ))
+    .and(query_param("job", "test"))
+    .and(header("JOB-TOKEN", "e2e-jobtoken-2d8e6a"))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(PASSING_JUNIT, "application/xml"))
+    .mount(server)
+    .await;
+    Mock::given(path(format!("/repos/acme/shop/commits/{SHA}/check-runs")))
+        .and(bearer("GITHUB_TOKEN"))
+        .respond_with(json_fixture("github/check-runs.json"))
+        .mount(server)
+        .await;
+    let artifact =
+        format!("/api/v2.0/projects/acme-shop/repositories/team%252Fapi/artifacts/{DIGEST}");
+    let scan = if variant == Variant::ScanRunning {
+        "harbor/artifact-running.json"
+    } else {
+        "harbor/artifact-scanned.json"
+    };
+    Mock::given(path(artifact.as_str()))
+        .and(header_exists("authorization"))
+        .respond_with(json_fixture(scan))
+        .mount(server)
+        .await;
+    Mock::given(path(format!("{artifact}/accessories").as_str()))
+        .respond_with(json_fixture("harbor/accessories.json"))
+        .mount(server)
+        .await;
+    let app = if variant == Variant::ArgoRejectsToken {
+        ResponseTemplate::new(401).set_body_json(json!({"error": "invalid session", "code": 16}))
+    } else {
+        json_fixture("argocd/application.json")
+    };
+    Mock::given(path("/api/v1/applications/acme-shop-dev-7f3a-infra-9c21"))
+        .and(bearer("ARGOCD_TOKEN"))
+        .respond_with(app)
+        .mount(server)
+        .await;
+}
+
+fn e2e_project(uri: &str) -> tempfile::TempDir {
+    let dir = report_task_dir();
+    let config = format!(
+        r#"project: acme-shop
+pack: saas
+rules: [saas-pack.yaml]
+stage: prod
+sources:
+  sonarqube: {{kind: sonarqube, url: "{uri}", auth: {{bearer_env: SONAR_TOKEN}}}}
+  gitlab:
+    kind: gitlab
+    url: $GITLAB_API
+    auth: {{header: {{name: JOB-TOKEN, value_env: CI_JOB_TOKEN}}}}
+  github: {{kind: github, url: "{uri}"}}
+  harbor:
+    kind: harbor
+    url: "{uri}"
+    auth: {{basic: {{username_env: HARBOR_USER, password_env: HARBOR_PASSWORD}}}}
+  argocd: {{kind: argocd, url: "{uri}", auth: {{bearer_env: ARGOCD_TOKEN}}}}
+  tests:
+    kind: junit
+    url: "{uri}/api/v4"
+    auth: {{header: {{name: JOB-TOKEN, value_env: CI_JOB_TOKEN}}}}
+    gitlab_artifact: {{project: acme/shop, ref: main, job: test, path: reports/junit.xml}}
+output: {{json: verdict.json}}
+"#
+    );
+    std::fs::write(dir.path().join("gonogo.yaml"), config).unwrap();
+    std::fs::write(dir.path().join("saas-pack.yaml"), E2E_PACK).unwrap();
+    dir
+}
+
+async fn gonogo_check(dir: &Path, uri: &str) -> (i32, serde_json::Value, String) {
+    let dir = dir.to_path_buf();
+    let uri = uri.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = assert_cmd::Command::cargo_bin("gonogo").unwrap();
+        cmd.current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .env_remove("GONOGO_STAGE")
+            .env_remove("GONOGO_ENVIRONMENT")
+            .env("CI_COMMIT_SHA", SHA)
+            .env("GITLAB_API", format!("{uri}/api/v4"))
+            .args(["check", "-vv", "--format", "json", "--today", "2026-11-29"]);
+        for (k, v) in E2E_SECRETS {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let verdict: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {stderr}"));
+    let everything = format!("{stdout}\n{stderr}");
+    (out.status.code().unwrap_or(-1), verdict, everything)
+}
+
+fn result<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id} in {v}"))
+}
+
+fn status(v: &serde_json::Value, id: &str) -> String {
+    result(v, id)["outcome"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn assert_no_secret(everything: &str) {
+    for (name, value) in E2E_SECRETS {
+        assert!(
+            !everything.contains(value),
+            "{name}'s value leaked:\n{everything}"
+        );
+    }
+    // base64("robot$e2e-user-11aa:e2e-harbor-pw-44cc"), the Basic credentials on the wire.
+    let basic = "cm9ib3QkZTJlLXVzZXItMTFhYTplMmUtaGFyYm9yLXB3LTQ0Y2M=";
+    assert!(!everything.contains(basic), "Basic credentials leaked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gonogo_check_end_to_end_against_the_mocks() {
+    init();
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    let dir = e2e_project(&uri);
+
+    mount_all(&server, Variant::AllGood).await;
+    let (code, v, all) = gonogo_check(dir.path(), &uri).await;
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["decision"], "go_with_warnings", "{v}");
+    for id in [
+        "GATE",
+        "PIPELINE",
+        "SCAN-CHECK",
+        "IMAGE",
+        "DEPLOYED",
+        "TESTS",
+    ] {
+        assert_eq!(status(&v, id), "pass", "{id}: {}", result(&v, id));
+    }
+    assert_eq!(status(&v, "QUALITY-TREND"), "warn");
+    assert!(
+        result(&v, "QUALITY-TREND")
+            .to_string()
+            .contains("coverage got worse")
+    );
+    assert_no_secret(&all);
+    let file = std::fs::read_to_string(dir.path().join("verdict.json")).unwrap();
+    assert_no_secret(&file);
+    assert!(
+        file.contains("\"decision\": \"go_with_warnings\"")
+            || file.contains("\"decision\":\"go_with_warnings\"")
+    );
+
+    mount_all(&server, Variant::GateFails).await;
+    let (code, v, all) = gonogo_check(dir.path(), &uri).await;
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(status(&v, "GATE"), "fail");
+    assert!(result(&v, "GATE").to_string().contains("new_violations"));
+    assert_no_secret(&all);
+
+    mount_all(&server, Variant::ScanRunning).await;
+    let (code, v, all) = gonogo_check(dir.path(), &uri).await;
+    assert_eq!(code, 3, "a running scan is never a pass: {v}");
+    assert_eq!(status(&v, "IMAGE"), "inconclusive");
+    assert!(
+        result(&v, "IMAGE")["message"]
+            .as_str()
+            .unwrap()
+            .contains("still running")
+    );
+    assert_no_secret(&all);
+
+    mount_all(&server, Variant::ArgoRejectsToken).await;
+    let (code, v, all) = gonogo_check(dir.path(), &uri).await;
+    assert_eq!(code, 3, "{v}");
+    let msg = result(&v, "DEPLOYED")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("HTTP 401") && msg.contains("authentication failed"),
+        "{msg}"
+    );
+    assert_no_secret(&all);
+    assert_no_secret(&std::fs::read_to_string(dir.path().join("verdict.json")).unwrap());
+}
+
+#[test]
+fn api_source_mistakes_are_reported_precisely() {
+    init();
+    let dir = tempfile::tempdir().unwrap();
+    let config = r#"stage: 3
+sources:
+  sonar: {kind: sonarqube}
+  shipped: {kind: harbor, url: "https://harbor.example", path: reports/x.json}
+  art:
+    url: https://gitlab.example/api/v4
+    gitlab_artifact: {project: acme/shop, ref: main, path: junit.xml}
+  both:
+    url: https://gitlab.example/api/v4
+    gitlab_artifact: {project: a, job_id: "1", path: j.xml}
+    github_artifact: {repo: a/b, run_id: "1", name: n}
+  gh: {github_artifact: {repo: acme, run_id: "1", name: n, path: "[x"}}
+  tr:
+    url: https://gitlab.example/api/v4
+    kind: junit
+    gitlab_test_report: {project: a, pipeline: "1", sha: abc}
+  mixed:
+    kind: gitlab
+    url: https://gitlab.example/api/v4
+    gitlab_artifact: {project: a, job_id: "1", path: j.xml}
+  nourl: {gitlab_test_report: {project: a, pipeline: "1"}}
+"#;
+    std::fs::write(dir.path().join("gonogo.yaml"), config).unwrap();
+    let out = assert_cmd::Command::cargo_bin("gonogo")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--today", "2026-11-29"])
+        .output()
         .unwrap();
-    assert_eq!((text(&m, "status"), num(&m, "conditions")), ("OK".into(), 3.0));
-    let m = run(json!({"kind": "sonar-measures", "component": "x"}), &sonar(&server), &here())
-        .await
-        .unwrap();
-    assert!(m.unavailable.contains_key("coverage"), "a file with no coverage measure");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for expected in [
+        "a `sonarqube` source needs the `url` of its API",
+        "a `harbor` source is an API (`url`); it takes no `path`/`paths`",
+        "`ref` and `job` are both needed without `job_id`",
+        "a source reads one API location: `gitlab_artifact` and `github_artifact` are both set",
+        "`acme` is not `owner/name`",
+        "invalid glob `[x`",
+        "give exactly one of `pipeline` and `sha`",
+        "`gitlab_test_report` is read as `gitlab-test-report`, not `junit`",
+        "a `gitlab` source answers checks; `gitlab_artifact` belongs on a report source",
+        "`gitlab_test_report` needs the GitLab API base in `url`",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(err.contains("gonogo.yaml:3:"), "positions: {err}");
 }

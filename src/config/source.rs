@@ -251,8 +251,12 @@ impl SourceSpec {
                 pointer,
                 format!("a `{kind}` source needs the `url` of its API"),
                 match kind {
-                    "gitlab" => "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)",
-                    "github" => "add `url: https://api.github.com` (or your GitHub Enterprise API URL)",
+                    "gitlab" => {
+                        "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)"
+                    }
+                    "github" => {
+                        "add `url: https://api.github.com` (or your GitHub Enterprise API URL)"
+                    }
                     _ => "add `url: https://...`, the server's base URL",
                 },
                 diags,
@@ -263,19 +267,18 @@ impl SourceSpec {
                 "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)",
                 diags,
             ),
-            None => {}
-            Some(url) => {
-                if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('$'))
-                {
-                    doc.error_at(
-                        &format!("{pointer}/url"),
-                        format!(
-                            "`{url}` is not an http(s) URL (nor `$VARIABLE` naming one)"
-                        ),
-                        diags,
-                    );
-                }
+            Some(url)
+                if !(url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with('$')) =>
+            {
+                doc.error_at(
+                    &format!("{pointer}/url"),
+                    format!("`{url}` is not an http(s) URL (nor `$VARIABLE` naming one)"),
+                    diags,
+                );
             }
+            _ => {}
         }
         match apis.first() {
             Some(ApiLocation::GitlabArtifact(a)) => {
@@ -310,7 +313,9 @@ impl SourceSpec {
                 if !matches!(self.kind.as_deref(), None | Some("gitlab-test-report")) {
                     doc.error_at(
                         &format!("{pointer}/kind"),
-                        format!("`gitlab_test_report` is read as `gitlab-test-report`, not `{kind}`"),
+                        format!(
+                            "`gitlab_test_report` is read as `gitlab-test-report`, not `{kind}`"
+                        ),
                         diags,
                     );
                 }

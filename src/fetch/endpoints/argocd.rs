@@ -70,7 +70,10 @@ pub fn app_values(app: &Json) -> Result<ValueSet, String> {
             None => {
                 set.unavailable.insert(
                     metric.into(),
-                    format!("the Application has no `status{}`", pointer.replace('/', ".")),
+                    format!(
+                        "the Application has no `status{}`",
+                        pointer.replace('/', ".")
+                    ),
                 );
             }
         }

@@ -195,7 +195,11 @@ pub(super) async fn get_json<T: DeserializeOwned>(
     decode(&body, url.as_str(), what)
 }
 
-pub(super) fn decode<T: DeserializeOwned>(body: &[u8], url: &str, what: &str) -> Result<T, Missing> {
+pub(super) fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    url: &str,
+    what: &str,
+) -> Result<T, Missing> {
     serde_json::from_slice(body).map_err(|e| {
         let kind = if e.is_syntax() || e.is_eof() {
             "invalid JSON"
@@ -291,7 +295,11 @@ mod tests {
     #[test]
     fn segments_are_encoded_once_and_paths_keep_slashes() {
         let base = reqwest::Url::parse("https://gitlab.example/api/v4/").unwrap();
-        let u = api_url(&base, &["projects", "group/app", "pipelines"], &[("sha", "a b")]);
+        let u = api_url(
+            &base,
+            &["projects", "group/app", "pipelines"],
+            &[("sha", "a b")],
+        );
         assert_eq!(
             u.as_str(),
             "https://gitlab.example/api/v4/projects/group%2Fapp/pipelines?sha=a+b"
@@ -314,7 +322,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.reason, MissingReason::ParseError);
         assert!(err.detail.contains("line 3 column 0"), "{}", err.detail);
-        assert!(err.detail.starts_with("thing: https://x.test/a answered invalid JSON"));
+        assert!(
+            err.detail
+                .starts_with("thing: https://x.test/a answered invalid JSON")
+        );
     }
 
     #[test]

@@ -106,7 +106,10 @@ fn octocrab(source: &str, spec: &SourceSpec) -> Result<(Octocrab, reqwest::Url),
     let setup = |e: octocrab::Error| {
         Missing::new(
             MissingReason::Unreachable,
-            format!("source `{source}`: cannot set up the GitHub client: {}", first_line(&e)),
+            format!(
+                "source `{source}`: cannot set up the GitHub client: {}",
+                first_line(&e)
+            ),
         )
     };
     let mut builder = Octocrab::builder()
@@ -136,7 +139,12 @@ fn first_line(e: &dyn std::fmt::Display) -> String {
 }
 
 /// GET `url` with the client's auth; the body, capped, or why not.
-async fn get(crab: &Octocrab, url: &reqwest::Url, cap: u64, what: &str) -> Result<Vec<u8>, Missing> {
+async fn get(
+    crab: &Octocrab,
+    url: &reqwest::Url,
+    cap: u64,
+    what: &str,
+) -> Result<Vec<u8>, Missing> {
     let shown = redact_url(url.as_str());
     let resp = crab._get(url.as_str()).await.map_err(|e| {
         Missing::new(
@@ -147,9 +155,13 @@ async fn get(crab: &Octocrab, url: &reqwest::Url, cap: u64, what: &str) -> Resul
     let status = resp.status();
     if !status.is_success() {
         let hint = match status.as_u16() {
-            401 => " (authentication failed: check the token variable named in `auth`, or GITHUB_TOKEN)",
+            401 => {
+                " (authentication failed: check the token variable named in `auth`, or GITHUB_TOKEN)"
+            }
             403 => " (forbidden: the token lacks permission, or the rate limit is exhausted)",
-            404 => " (not found: check the repository, run id and names; private repositories also answer 404 without a token)",
+            404 => {
+                " (not found: check the repository, run id and names; private repositories also answer 404 without a token)"
+            }
             _ => "",
         };
         return Err(Missing::new(
@@ -210,7 +222,11 @@ pub(super) async fn query(
     let url = api_url(
         &base,
         &["repos", owner, name, "commits", &sha, "check-runs"],
-        &[("check_name", &check), ("filter", "latest"), ("per_page", "100")],
+        &[
+            ("check_name", &check),
+            ("filter", "latest"),
+            ("per_page", "100"),
+        ],
     );
     let what = format!("check run `{check}` on {repo}@{sha}");
     let body = get(&crab, &url, MAX_JSON as u64, &what).await?;
@@ -223,7 +239,9 @@ pub(super) async fn query(
         .ok_or_else(|| {
             Missing::new(
                 MissingReason::NotFound,
-                format!("{what}: no such check run (has the workflow run for this commit started?)"),
+                format!(
+                    "{what}: no such check run (has the workflow run for this commit started?)"
+                ),
             )
         })?;
     Ok(check_run_values(&latest))
@@ -270,7 +288,15 @@ pub(super) async fn artifact(
     let (crab, base) = octocrab(source, spec)?;
     let url = api_url(
         &base,
-        &["repos", owner, name, "actions", "runs", &run_id, "artifacts"],
+        &[
+            "repos",
+            owner,
+            name,
+            "actions",
+            "runs",
+            &run_id,
+            "artifacts",
+        ],
         &[("name", &wanted), ("per_page", "100")],
     );
     let what = format!("artifact `{wanted}` of run {run_id} in {repo}");
@@ -283,7 +309,10 @@ pub(super) async fn artifact(
         } else {
             "the artifact has expired"
         };
-        return Err(Missing::new(MissingReason::NotFound, format!("{what}: {why}")));
+        return Err(Missing::new(
+            MissingReason::NotFound,
+            format!("{what}: {why}"),
+        ));
     };
     if artifact.size_in_bytes > MAX_ARCHIVE {
         return Err(Missing::new(
@@ -354,15 +383,12 @@ pub fn unzip(
         let entry = archive.by_name(&n).map_err(bad)?;
         let left = cap.saturating_sub(total);
         let mut data = Vec::new();
-        entry
-            .take(left + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| {
-                Missing::new(
-                    MissingReason::ParseError,
-                    format!("{label}!{n}: cannot inflate: {e}"),
-                )
-            })?;
+        entry.take(left + 1).read_to_end(&mut data).map_err(|e| {
+            Missing::new(
+                MissingReason::ParseError,
+                format!("{label}!{n}: cannot inflate: {e}"),
+            )
+        })?;
         total += data.len() as u64;
         if total > cap {
             return Err(Missing::new(

@@ -77,9 +77,10 @@ pub(super) async fn query(
     ];
     let what = format!("Harbor artifact {project}/{repository}@{reference}");
     let mut with_accept = spec.clone();
-    with_accept
-        .headers
-        .insert("X-Accept-Vulnerabilities".into(), ACCEPT_VULNERABILITIES.into());
+    with_accept.headers.insert(
+        "X-Accept-Vulnerabilities".into(),
+        ACCEPT_VULNERABILITIES.into(),
+    );
     let url = api_url(&base, &artifact, &[("with_scan_overview", "true")]);
     let body: Json = get_json(client, &url, &with_accept, &what).await?;
     let mut set = scan_values(&body)
@@ -118,7 +119,9 @@ pub fn scan_values(artifact: &Json) -> Result<ValueSet, String> {
         .insert("scan_status".into(), Value::Text(status.clone()));
     set.values
         .insert("scanned".into(), Value::Bool(status == "Success"));
-    let counts = ["critical", "high", "medium", "low", "unknown", "total", "fixable"];
+    let counts = [
+        "critical", "high", "medium", "low", "unknown", "total", "fixable",
+    ];
     let Some(report) = report.filter(|_| status == "Success") else {
         let why = match report.and_then(|r| r["complete_percent"].as_u64()) {
             Some(p) if status == "Running" => {
@@ -164,15 +167,20 @@ pub fn scan_values(artifact: &Json) -> Result<ValueSet, String> {
             set.values.insert("fixable".into(), Value::Number(f));
         }
         None => {
-            set.unavailable
-                .insert("fixable".into(), "the scan summary has no `fixable` count".into());
+            set.unavailable.insert(
+                "fixable".into(),
+                "the scan summary has no `fixable` count".into(),
+            );
         }
     }
     if let Some(scanner) = report["scanner"]["name"].as_str() {
         let version = report["scanner"]["version"].as_str().unwrap_or("");
         let at = report["end_time"].as_str().unwrap_or("");
-        set.notes
-            .push(format!("scanned by {scanner} {version} at {at}").trim().to_string());
+        set.notes.push(
+            format!("scanned by {scanner} {version} at {at}")
+                .trim()
+                .to_string(),
+        );
     }
     Ok(set)
 }

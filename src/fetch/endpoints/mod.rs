@@ -59,9 +59,10 @@ pub async fn read_report(
     client: &Client,
 ) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
     let (bodies, format) = match location {
-        ApiLocation::GitlabArtifact(a) => {
-            (vec![gitlab::artifact(source, spec, a, client).await?], format)
-        }
+        ApiLocation::GitlabArtifact(a) => (
+            vec![gitlab::artifact(source, spec, a, client).await?],
+            format,
+        ),
         ApiLocation::GitlabTestReport(t) => (
             vec![gitlab::test_report(source, spec, t, client).await?],
             Some(Format::GitlabTestReport),

@@ -165,7 +165,8 @@ async fn quality_gate(
         )
     };
     let body: Json = get_json(client, &url, spec, &what).await?;
-    let mut set = gate_values(&body).map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))?;
+    let mut set = gate_values(&body)
+        .map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))?;
     notes.append(&mut set.notes);
     set.notes = notes;
     Ok(set)
@@ -194,8 +195,12 @@ fn read_report_task(root: &Path, path: &str) -> Result<ReportTask, Missing> {
             ),
         )
     })?;
-    parse_report_task(&text)
-        .map_err(|e| Missing::new(MissingReason::ParseError, format!("{}: {e}", full.display())))
+    parse_report_task(&text).map_err(|e| {
+        Missing::new(
+            MissingReason::ParseError,
+            format!("{}: {e}", full.display()),
+        )
+    })
 }
 
 /// Parses the scanner's `key=value` lines.
@@ -256,9 +261,7 @@ async fn wait_for_task(
                     .unwrap_or_default();
                 return Err(Missing::new(
                     MissingReason::Empty,
-                    format!(
-                        "{what} ended {status}{why}; that analysis has no quality gate status"
-                    ),
+                    format!("{what} ended {status}{why}; that analysis has no quality gate status"),
                 ));
             }
             "PENDING" | "IN_PROGRESS" => {}
@@ -326,7 +329,8 @@ pub fn gate_values(body: &Json) -> Result<ValueSet, String> {
             ),
         });
     }
-    set.values.insert("status".into(), Value::Text(status.clone()));
+    set.values
+        .insert("status".into(), Value::Text(status.clone()));
     set.values
         .insert("passed".into(), Value::Bool(status == "OK"));
     set.values
@@ -433,8 +437,7 @@ pub fn measure_values(body: &Json) -> Result<ValueSet, String> {
         .as_str()
         .or_else(|| body["periods"][0]["mode"].as_str())
     {
-        set.notes
-            .push(format!("new-code period: {period}"));
+        set.notes.push(format!("new-code period: {period}"));
     }
     Ok(set)
 }
@@ -553,10 +556,8 @@ pub fn apply_history(set: &mut ValueSet, history: &History, n: usize) {
                 }
             }
             None => {
-                set.unavailable.insert(
-                    delta_name,
-                    "no earlier analysis has a value for it".into(),
-                );
+                set.unavailable
+                    .insert(delta_name, "no earlier analysis has a value for it".into());
             }
         }
         if window.len() < 2 {
@@ -565,14 +566,12 @@ pub fn apply_history(set: &mut ValueSet, history: &History, n: usize) {
                 format!("{} analysis in the history, 2 needed", window.len()),
             );
         } else if let Some(oldest) = window[0] {
-            set.values.insert(trend_name, Value::Number(latest - oldest));
+            set.values
+                .insert(trend_name, Value::Number(latest - oldest));
         } else {
             set.unavailable.insert(
                 trend_name,
-                format!(
-                    "the analysis {} back has no value for it",
-                    window.len() - 1
-                ),
+                format!("the analysis {} back has no value for it", window.len() - 1),
             );
         }
     }
@@ -617,7 +616,10 @@ mod tests {
     fn history_deltas_trends_and_worsened() {
         let mut h = History::new();
         h.insert("coverage".into(), vec![Some(70.0), Some(80.0), Some(78.5)]);
-        h.insert("security_rating".into(), vec![Some(2.0), Some(1.0), Some(1.0)]);
+        h.insert(
+            "security_rating".into(),
+            vec![Some(2.0), Some(1.0), Some(1.0)],
+        );
         h.insert("bugs".into(), vec![Some(3.0), None]);
         h.insert("ncloc".into(), vec![Some(100.0)]);
         let mut set = ValueSet::default();
