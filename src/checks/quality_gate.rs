@@ -38,8 +38,9 @@ pub const METRICS: &[MetricDoc] = &[
 
 pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("status", "== OK")];
 
-/// Five minutes: SonarQube's own `sonar.qualitygate.timeout` default.
-const DEFAULT_WAIT_SECS: u64 = 300;
+/// Four minutes: under gonogo's overall 5-minute deadline, so a slow analysis is reported as
+/// such rather than as a missed deadline (SonarQube's own `sonar.qualitygate.timeout` is 5m).
+const DEFAULT_WAIT_SECS: u64 = 240;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +62,7 @@ pub struct QualityGateCheck {
     /// SonarQube to process it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_task: Option<String>,
-    /// How long to wait for that processing (`5m` by default).
+    /// How long to wait for that processing (`4m` by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub wait: Option<WaitSpec>,

@@ -182,7 +182,7 @@ async fn resolve(
                 let location = spec
                     .url
                     .as_deref()
-                    .map(http::redact_url)
+                    .map(endpoints::display_url)
                     .unwrap_or_default();
                 let result = endpoints::query(source, &spec, request, client, root).await;
                 if result.is_ok() {

@@ -49,6 +49,15 @@ pub async fn query(
     result.map(Evidence::Values)
 }
 
+/// A source's `url` fit for the verdict: `$VARIABLE`s expanded when set, credentials removed.
+pub fn display_url(url: &str) -> String {
+    let expanded = common::expand(url, "url").unwrap_or_else(|_| url.to_string());
+    if expanded.starts_with('$') {
+        return expanded;
+    }
+    super::http::redact_url(&expanded)
+}
+
 /// Reads a report source whose location is an API (`gitlab_artifact`, `gitlab_test_report`,
 /// `github_artifact`): the bytes go through the same format detection and parsers as files.
 pub async fn read_report(
