@@ -52,3 +52,4 @@ impl CheckKind for FileExistsCheck {
         Ok(m)
     }
 }
+

@@ -5,6 +5,7 @@
 //! `check.kind`, so a typo fails at load time with its position, not mid-run. A kind never
 //! decides pass or fail: it measures named metrics, and the rule's criteria compare them.
 
+pub mod contains;
 pub mod coverage;
 pub mod documents;
 pub mod files;
@@ -159,6 +160,7 @@ check_kinds! {
     Coverage = "coverage" => coverage::CoverageCheck,
     Findings = "findings" => findings::FindingsCheck,
     FileExists = "file-exists" => files::FileExistsCheck,
+    FileContains = "file-contains" => contains::FileContainsCheck,
     YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
 }
