@@ -11,8 +11,14 @@ use crate::evidence::{Evidence, Location, Missing};
 pub const SUMMARY: &str = "A project file contains each of the given snippets.";
 
 pub const METRICS: &[MetricDoc] = &[
-    MetricDoc { name: "missing", description: "snippets not found in the file" },
-    MetricDoc { name: "present", description: "snippets found" },
+    MetricDoc {
+        name: "missing",
+        description: "snippets not found in the file",
+    },
+    MetricDoc {
+        name: "present",
+        description: "snippets found",
+    },
 ];
 
 pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("missing", "== 0")];
@@ -25,7 +31,6 @@ pub struct FileContainsCheck {
     /// Snippets that must each appear somewhere in it.
     pub contains: Vec<String>,
 }
-
 
 impl CheckKind for FileContainsCheck {
     fn need(&self) -> Need {
@@ -48,7 +53,10 @@ impl CheckKind for FileContainsCheck {
                 m.items.push(Item {
                     key: snippet.clone(),
                     text: format!("`{snippet}` not found in {}", doc.path),
-                    location: Some(Location { path: doc.path.clone(), line: None }),
+                    location: Some(Location {
+                        path: doc.path.clone(),
+                        line: None,
+                    }),
                 });
             }
         }

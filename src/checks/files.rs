@@ -52,4 +52,3 @@ impl CheckKind for FileExistsCheck {
         Ok(m)
     }
 }
-
