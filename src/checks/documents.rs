@@ -37,7 +37,7 @@ pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("missing", "== 0"), ("invalid", "
 #[serde(untagged)]
 pub enum FieldSpec {
     Path(String),
-    Constrained(Constrained),
+    Constrained(Box<Constrained>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
