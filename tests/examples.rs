@@ -123,3 +123,17 @@ fn stage1_previews_what_stage2_still_needs() {
         "stage-1 rules already pass: {blockers:?}"
     );
 }
+
+#[test]
+fn human_report_of_the_nogo_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .current_dir(root.join("examples/stage3-nogo"))
+        .args(["check", "--today", "2026-11-29"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}

@@ -88,7 +88,17 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
         let client = client.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
+            let started = std::time::Instant::now();
             let (result, report) = resolve(&need, spec, &root, &options, &client).await;
+            match &result {
+                Ok(e) => tracing::info!(
+                    "{need}: {} evidence from {} input(s) in {:?}",
+                    e.type_name(),
+                    report.inputs.len(),
+                    started.elapsed()
+                ),
+                Err(m) => tracing::info!("{need}: {m}"),
+            }
             (need, result, report)
         });
     }
