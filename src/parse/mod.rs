@@ -10,6 +10,7 @@ pub mod codequality;
 mod coverage_common;
 mod coverage_xml;
 pub mod dependency_check;
+pub mod dockerfile;
 pub mod format;
 pub mod gitlab_test_report;
 pub mod gitleaks;
