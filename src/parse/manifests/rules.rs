@@ -117,6 +117,10 @@ pub fn check(manifests: &Manifests, options: &Options) -> Report {
         }
     }
     let mut notes = Vec::new();
+    if !out.on(RuleId::Quota) {
+        without_limits = 0;
+        unknown_replicas.clear();
+    }
     if without_limits > 0 {
         notes.push(format!(
             "{without_limits} container resource limit(s) missing: the sums of limits leave them out"
@@ -448,7 +452,13 @@ fn pod_rules(
         });
         if !selected {
             let msg = if policies.is_empty() {
-                "no NetworkPolicy in the manifests; the namespace denies all traffic by default, so declare the flows this workload needs".to_string()
+                let ns = o
+                    .namespace
+                    .as_deref()
+                    .map_or_else(|| "its namespace".to_string(), |n| format!("namespace {n}"));
+                format!(
+                    "no NetworkPolicy for {ns} in the manifests; the namespace denies all traffic by default, so declare the flows this workload needs"
+                )
             } else {
                 "no NetworkPolicy selects this workload's pods; the namespace denies all traffic by default".to_string()
             };
