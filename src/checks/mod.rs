@@ -7,9 +7,11 @@
 
 pub mod contains;
 pub mod coverage;
+pub mod dockerfile;
 pub mod documents;
 pub mod files;
 pub mod findings;
+pub mod manifests;
 pub mod tests;
 
 use std::collections::BTreeMap;
@@ -29,6 +31,9 @@ pub enum Need {
     Files(Vec<String>),
     /// One project file, read as text.
     Document(String),
+    /// Every project file matching any of these globs, each read as text (manifests,
+    /// Dockerfiles); no match is `not found`.
+    Documents(Vec<String>),
     /// A rule-specific request to an endpoint source (a PromQL query, a quality-gate lookup):
     /// the source's name and the request as canonical JSON, so equal requests are fetched once.
     Query { source: String, request: String },
@@ -40,6 +45,7 @@ impl std::fmt::Display for Need {
             Need::Source(s) => write!(f, "source `{s}`"),
             Need::Files(p) => write!(f, "files {}", p.join(", ")),
             Need::Document(p) => write!(f, "file {p}"),
+            Need::Documents(p) => write!(f, "files {}", p.join(", ")),
             Need::Query { source, request } => write!(f, "source `{source}` query {request}"),
         }
     }
@@ -163,6 +169,8 @@ check_kinds! {
     FileContains = "file-contains" => contains::FileContainsCheck,
     YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
+    Manifests = "manifests" => manifests::ManifestsCheck,
+    Dockerfile = "dockerfile" => dockerfile::DockerfileCheck,
 }
 
 impl Check {

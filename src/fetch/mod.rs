@@ -180,6 +180,18 @@ async fn resolve(
                 Err(e) => Err(e),
             }
         }
+        Need::Documents(patterns) => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            let max = options.max_document_bytes;
+            match blocking(move || files::read_documents(&root, &patterns, max)).await {
+                Ok((docs, records)) => {
+                    report.inputs = records;
+                    Ok(docs)
+                }
+                Err(e) => Err(e),
+            }
+        }
         Need::Query { source, request } => match spec {
             None => Err(Missing::new(
                 MissingReason::NotConfigured,
