@@ -5,10 +5,14 @@
 //! `check.kind`, so a typo fails at load time with its position, not mid-run. A kind never
 //! decides pass or fail: it measures named metrics, and the rule's criteria compare them.
 
+pub mod alerts;
 pub mod coverage;
 pub mod documents;
 pub mod files;
 pub mod findings;
+pub mod http_health;
+pub mod http_json;
+pub mod metric;
 pub mod tests;
 
 use std::collections::BTreeMap;
@@ -161,6 +165,10 @@ check_kinds! {
     FileExists = "file-exists" => files::FileExistsCheck,
     YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
+    Metric = "metric" => metric::MetricCheck,
+    Alerts = "alerts" => alerts::AlertsCheck,
+    HttpJson = "http-json" => http_json::HttpJsonCheck,
+    HttpHealth = "http-health" => http_health::HttpHealthCheck,
 }
 
 impl Check {
