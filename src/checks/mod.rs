@@ -5,13 +5,17 @@
 //! `check.kind`, so a typo fails at load time with its position, not mid-run. A kind never
 //! decides pass or fail: it measures named metrics, and the rule's criteria compare them.
 
+pub mod alerts;
 pub mod contains;
 pub mod coverage;
 pub mod dockerfile;
 pub mod documents;
 pub mod files;
 pub mod findings;
+pub mod http_health;
+pub mod http_json;
 pub mod manifests;
+pub mod metric;
 pub mod tests;
 
 use std::collections::BTreeMap;
@@ -171,6 +175,10 @@ check_kinds! {
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
     Manifests = "manifests" => manifests::ManifestsCheck,
     Dockerfile = "dockerfile" => dockerfile::DockerfileCheck,
+    Metric = "metric" => metric::MetricCheck,
+    Alerts = "alerts" => alerts::AlertsCheck,
+    HttpJson = "http-json" => http_json::HttpJsonCheck,
+    HttpHealth = "http-health" => http_health::HttpHealthCheck,
 }
 
 impl Check {

@@ -23,7 +23,7 @@ use crate::parse::format::Format;
 pub use files::{expand_globs, read_source_file};
 
 /// Source kinds that are not report formats but endpoints, added by endpoint modules.
-const ENDPOINT_KINDS: &[&str] = &[];
+const ENDPOINT_KINDS: &[&str] = endpoints::KINDS;
 
 pub fn known_kinds() -> Vec<&'static str> {
     Format::ALL
