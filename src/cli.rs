@@ -119,6 +119,8 @@ pub struct ExplainArgs {
 pub enum RulesFormat {
     Human,
     Markdown,
+    /// The compact table the README embeds.
+    Summary,
     Json,
 }
 

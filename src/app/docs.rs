@@ -30,6 +30,7 @@ pub fn rules(args: &RulesArgs) -> Result<u8, Failure> {
             }
         }
         (RulesFormat::Markdown, None) => print(&markdown_index(&pack)),
+        (RulesFormat::Summary, _) => print(&markdown_summary(&pack)),
         (RulesFormat::Json, _) => {
             let rules: Vec<&crate::rules::Rule> = pack.rules.iter().map(|r| &r.rule).collect();
             let out = serde_json::json!({"pack": pack.pack.name, "stages": pack.pack.stages, "vars": pack.vars, "rules": rules});
@@ -80,6 +81,23 @@ fn criteria(r: &CompiledRule) -> String {
 
 fn page_name(id: &str) -> String {
     format!("{id}.md")
+}
+
+/// The README's table: one line per rule, linking to its page.
+pub fn markdown_summary(pack: &CompiledPack) -> String {
+    let mut out = String::from("| stage | rule | title | level |\n|---|---|---|---|\n");
+    for r in &pack.rules {
+        let _ = writeln!(
+            out,
+            "| {} | [{}](docs/rules/{}) | {} | {} |",
+            stage_name(pack, r.since),
+            r.rule.id,
+            page_name(&r.rule.id),
+            r.rule.title,
+            level_text(r)
+        );
+    }
+    out
 }
 
 /// `README.md` (index) and one page per rule.

@@ -160,17 +160,31 @@ pub fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>
     out
 }
 
+/// The onboarding answers file, with every question in French and English.
+pub const ONBOARDING_TEMPLATE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rules/cloud-pi-native/onboarding.template.yaml"
+));
+
 pub fn init(args: &InitArgs) -> Result<u8, Failure> {
     let target = args.dir.join(crate::config::DEFAULT_FILE);
-    if target.exists() && !args.force {
-        return Err(Failure::Usage(format!(
-            "{} exists; pass --force to overwrite it",
-            target.display()
-        )));
+    let early = matches!(args.stage.as_str(), "1" | "2" | "opportunity" | "plan");
+    let answers = args.dir.join("onboarding.yaml");
+    for path in std::iter::once(&target).chain(early.then_some(&answers)) {
+        if path.exists() && !args.force {
+            return Err(Failure::Usage(format!(
+                "{} exists; pass --force to overwrite it",
+                path.display()
+            )));
+        }
     }
     let found = scan(&args.dir);
     write_file(&target, &render(&args.stage, &found))?;
     let mut summary = format!("wrote {}", target.display());
+    if early {
+        write_file(&answers, ONBOARDING_TEMPLATE)?;
+        let _ = write!(summary, " and {} (answer every TODO)", answers.display());
+    }
     let n: usize = found.values().map(Vec::len).sum();
     let _ = writeln!(
         summary,

@@ -425,6 +425,7 @@ fn where_from(need: &crate::checks::Need, config: &Config) -> String {
         },
         crate::checks::Need::Files(p) => format!("project files {}", p.join(", ")),
         crate::checks::Need::Document(p) => format!("project file {p}"),
+        crate::checks::Need::Documents(p) => format!("project files {}", p.join(", ")),
         crate::checks::Need::Query { source, .. } => match config.sources.get(source) {
             None => format!("NOT CONFIGURED (add sources.{source} to gonogo.yaml)"),
             Some(spec) => format!(

@@ -37,7 +37,7 @@ pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("missing", "== 0"), ("invalid", "
 #[serde(untagged)]
 pub enum FieldSpec {
     Path(String),
-    Constrained(Constrained),
+    Constrained(Box<Constrained>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -50,6 +50,9 @@ pub struct Constrained {
     /// The one accepted value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<serde_json::Value>,
+    /// Smallest accepted number (for estimates that must be positive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
     /// Only required when this other field has this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
@@ -193,6 +196,17 @@ impl CheckKind for YamlFieldsCheck {
                     let bad = constraint.and_then(|c| {
                         if let Some(eq) = &c.equals {
                             (!matches_value(n, eq)).then(|| format!("must be {}", json_text(eq)))
+                        } else if let Some(min) = c.min {
+                            let n = match &n.kind {
+                                NodeKind::Int(i) => Some(*i as f64),
+                                NodeKind::Float(f) => Some(*f),
+                                _ => None,
+                            };
+                            match n {
+                                Some(v) if v >= min => None,
+                                Some(v) => Some(format!("must be at least {min} (is {v})")),
+                                None => Some(format!("must be a number of at least {min}")),
+                            }
                         } else if !c.one_of.is_empty() {
                             (!c.one_of.iter().any(|v| matches_value(n, v))).then(|| {
                                 let allowed: Vec<String> = c.one_of.iter().map(json_text).collect();

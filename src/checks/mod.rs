@@ -5,13 +5,20 @@
 //! `check.kind`, so a typo fails at load time with its position, not mid-run. A kind never
 //! decides pass or fail: it measures named metrics, and the rule's criteria compare them.
 
+pub mod alerts;
 pub mod argocd_app;
 pub mod check_run;
+pub mod contains;
 pub mod coverage;
+pub mod dockerfile;
 pub mod documents;
 pub mod files;
 pub mod findings;
 pub mod harbor_scan;
+pub mod http_health;
+pub mod http_json;
+pub mod manifests;
+pub mod metric;
 pub mod pipeline;
 pub mod quality_gate;
 pub(crate) mod saas;
@@ -35,6 +42,9 @@ pub enum Need {
     Files(Vec<String>),
     /// One project file, read as text.
     Document(String),
+    /// Every project file matching any of these globs, each read as text (manifests,
+    /// Dockerfiles); no match is `not found`.
+    Documents(Vec<String>),
     /// A rule-specific request to an endpoint source (a PromQL query, a quality-gate lookup):
     /// the source's name and the request as canonical JSON, so equal requests are fetched once.
     Query { source: String, request: String },
@@ -46,6 +56,7 @@ impl std::fmt::Display for Need {
             Need::Source(s) => write!(f, "source `{s}`"),
             Need::Files(p) => write!(f, "files {}", p.join(", ")),
             Need::Document(p) => write!(f, "file {p}"),
+            Need::Documents(p) => write!(f, "files {}", p.join(", ")),
             Need::Query { source, request } => write!(f, "source `{source}` query {request}"),
         }
     }
@@ -166,6 +177,7 @@ check_kinds! {
     Coverage = "coverage" => coverage::CoverageCheck,
     Findings = "findings" => findings::FindingsCheck,
     FileExists = "file-exists" => files::FileExistsCheck,
+    FileContains = "file-contains" => contains::FileContainsCheck,
     YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
     QualityGate = "quality-gate" => quality_gate::QualityGateCheck,
@@ -174,6 +186,12 @@ check_kinds! {
     CheckRun = "check-run" => check_run::CheckRunCheck,
     HarborScan = "harbor-scan" => harbor_scan::HarborScanCheck,
     ArgocdApp = "argocd-app" => argocd_app::ArgocdAppCheck,
+    Manifests = "manifests" => manifests::ManifestsCheck,
+    Dockerfile = "dockerfile" => dockerfile::DockerfileCheck,
+    Metric = "metric" => metric::MetricCheck,
+    Alerts = "alerts" => alerts::AlertsCheck,
+    HttpJson = "http-json" => http_json::HttpJsonCheck,
+    HttpHealth = "http-health" => http_health::HttpHealthCheck,
 }
 
 impl Check {

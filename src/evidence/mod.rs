@@ -26,6 +26,8 @@ pub enum Evidence {
     Coverage(CoverageReport),
     Findings(FindingSet),
     Document(Document),
+    /// Several project documents (a manifests folder, every Dockerfile), in path order.
+    Documents(Vec<Document>),
     /// Paths that matched a `file-exists` pattern, relative to the project root.
     Files(Vec<String>),
     /// Free-form values from an endpoint (quality gate, metrics, health check, ...): named,
@@ -40,6 +42,7 @@ impl Evidence {
             Evidence::Coverage(_) => "coverage",
             Evidence::Findings(_) => "findings",
             Evidence::Document(_) => "document",
+            Evidence::Documents(_) => "documents",
             Evidence::Files(_) => "files",
             Evidence::Values(_) => "values",
         }

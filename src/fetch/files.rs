@@ -200,6 +200,60 @@ pub fn read_document(
     ))
 }
 
+/// Most files one `Documents` need reads, and the most bytes in all.
+const MAX_DOCUMENTS: usize = 10_000;
+const MAX_DOCUMENTS_TOTAL: u64 = 256 * 1024 * 1024;
+
+/// Every file matching `patterns`, each read as text (capped at `max_each` bytes), in path order.
+pub fn read_documents(
+    root: &Path,
+    patterns: &[String],
+    max_each: u64,
+) -> Result<(Evidence, Vec<InputRecord>), Missing> {
+    let files = expand_globs(root, patterns)?;
+    if files.is_empty() {
+        return Err(Missing::new(
+            MissingReason::NotFound,
+            format!(
+                "no file matches {} (relative to {})",
+                patterns.join(", "),
+                root.display()
+            ),
+        ));
+    }
+    if files.len() > MAX_DOCUMENTS {
+        return Err(Missing::new(
+            MissingReason::Unreadable,
+            format!(
+                "{} files match {}; more than {MAX_DOCUMENTS} is not a project's manifests",
+                files.len(),
+                patterns.join(", ")
+            ),
+        ));
+    }
+    let mut docs = Vec::with_capacity(files.len());
+    let mut records = Vec::with_capacity(files.len());
+    let mut total = 0u64;
+    for path in &files {
+        let (evidence, record) = read_document(root, &relative(root, path), max_each)?;
+        total += record.size;
+        if total > MAX_DOCUMENTS_TOTAL {
+            return Err(Missing::new(
+                MissingReason::Unreadable,
+                format!(
+                    "the files matching {} hold more than {MAX_DOCUMENTS_TOTAL} bytes",
+                    patterns.join(", ")
+                ),
+            ));
+        }
+        if let Evidence::Document(doc) = evidence {
+            docs.push(doc);
+        }
+        records.push(record);
+    }
+    Ok((Evidence::Documents(docs), records))
+}
+
 fn open_error(path: &Path, e: io::Error) -> Missing {
     let reason = if e.kind() == io::ErrorKind::NotFound {
         MissingReason::NotFound

@@ -1,14 +1,25 @@
 //! The shared HTTP client: rustls, credentials from the environment, per-request timeout,
-//! retries with exponential backoff and jitter, and a body size cap.
+//! retries with exponential backoff and jitter, manual redirects, and a body size cap.
 //!
-//! Retries happen on connection errors, timeouts, 429 (honouring `Retry-After`) and 5xx; never
-//! on other 4xx, which a retry cannot fix. Secrets never reach a log line or an error: URLs are
-//! shown without user info or query values, and header values are never formatted.
+//! Retries happen on connection errors, timeouts, 429 (honouring `Retry-After`, in seconds or as
+//! an HTTP date) and 5xx; never on other 4xx, which a retry cannot fix. Redirects are followed
+//! here rather than by reqwest, because reqwest only strips its own list of sensitive headers on
+//! a cross-origin hop: a `PRIVATE-TOKEN` header named in `auth` would follow a redirect to another
+//! host. Every credential header is dropped when the origin changes.
+//!
+//! Proxies come from the usual variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`,
+//! through reqwest's `system-proxy`); extra CA certificates from the PEM bundle named by
+//! `GONOGO_CA_BUNDLE` (or `CA_BUNDLE`), added to the system roots.
+//!
+//! Secrets never reach a log line or an error: URLs are shown without user info or secret-looking
+//! query values, header values are marked sensitive and never formatted, and reqwest's own error
+//! text (which embeds the full URL) is replaced by the error's kind and innermost cause.
 
+use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
 
 use super::FetchOptions;
 use crate::config::{AuthSpec, SourceSpec};
@@ -17,12 +28,111 @@ use crate::evidence::{Missing, MissingReason};
 const MAX_ATTEMPTS: u32 = 4;
 const BASE_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+const MAX_REDIRECTS: usize = 5;
 
 #[derive(Clone)]
 pub struct Client {
     inner: reqwest::Client,
     timeout: Duration,
     max_body: u64,
+    deadline: tokio::time::Instant,
+}
+
+/// One request: a URL (the source's base joined with a path), query pairs, an optional form body.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    /// `application/x-www-form-urlencoded` body; makes the request a POST.
+    pub form: Option<Vec<(String, String)>>,
+    /// The `Accept` header, when the endpoint negotiates.
+    pub accept: Option<&'static str>,
+}
+
+impl Request {
+    pub fn get(url: impl Into<String>) -> Request {
+        Request {
+            method: Method::GET,
+            url: url.into(),
+            query: Vec::new(),
+            form: None,
+            accept: None,
+        }
+    }
+
+    pub fn post_form(url: impl Into<String>, form: Vec<(String, String)>) -> Request {
+        Request {
+            method: Method::POST,
+            url: url.into(),
+            query: Vec::new(),
+            form: Some(form),
+            accept: None,
+        }
+    }
+
+    pub fn query(mut self, pairs: impl IntoIterator<Item = (String, String)>) -> Request {
+        self.query.extend(pairs);
+        self
+    }
+
+    pub fn accept(mut self, accept: &'static str) -> Request {
+        self.accept = Some(accept);
+        self
+    }
+
+    /// The URL as it may be shown: query values of secret-looking names replaced.
+    pub fn shown(&self) -> String {
+        match Url::parse(&self.url) {
+            Ok(mut u) => {
+                if !self.query.is_empty() {
+                    u.query_pairs_mut().extend_pairs(&self.query);
+                }
+                redact_url(u.as_str())
+            }
+            Err(_) => redact_url(&self.url),
+        }
+    }
+}
+
+/// The final answer to a request, whatever its status.
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// Time of the last attempt, from sending to the end of the body.
+    pub elapsed: Duration,
+    pub attempts: u32,
+    /// The URL that answered (after redirects), redacted.
+    pub shown: String,
+}
+
+impl Response {
+    /// The media type without parameters, lower-cased (`application/json`).
+    pub fn content_type(&self) -> Option<String> {
+        let v = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()?;
+        Some(
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase(),
+        )
+    }
+
+    /// `Ok(self)` for a 2xx answer; the status as a `Missing` otherwise.
+    pub fn success(self) -> Result<Response, Missing> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(status_error(&self.shown, self.status, self.attempts))
+        }
+    }
 }
 
 impl Client {
@@ -30,16 +140,12 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::limited(5));
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(bundle) =
             std::env::var_os("GONOGO_CA_BUNDLE").or_else(|| std::env::var_os("CA_BUNDLE"))
         {
             match std::fs::read(&bundle).map(|pem| reqwest::Certificate::from_pem_bundle(&pem)) {
-                Ok(Ok(certs)) => {
-                    for cert in certs {
-                        builder = builder.add_root_certificate(cert);
-                    }
-                }
+                Ok(Ok(certs)) => builder = builder.tls_certs_merge(certs),
                 Ok(Err(e)) => tracing::warn!("CA bundle {}: {e}", bundle.to_string_lossy()),
                 Err(e) => tracing::warn!("cannot read CA bundle {}: {e}", bundle.to_string_lossy()),
             }
@@ -52,59 +158,158 @@ impl Client {
             inner,
             timeout: options.request_timeout,
             max_body: options.max_body_bytes,
+            deadline: tokio::time::Instant::now() + options.deadline,
         }
     }
 
-    /// GET `url` with the source's auth and headers; the body, or why not.
+    /// When the overall fetch deadline passes; long-running work (sampling) stops before it.
+    pub fn deadline(&self) -> tokio::time::Instant {
+        self.deadline
+    }
+
+    /// GET `url` with the source's auth and headers; the body of a 2xx answer, or why not.
     pub async fn get_bytes(&self, url: &str, spec: &SourceSpec) -> Result<Vec<u8>, Missing> {
-        let shown = redact_url(url);
-        let headers = headers(spec)
+        Ok(self.send(&Request::get(url), spec).await?.success()?.body)
+    }
+
+    /// Sends `request` with the source's auth, headers and timeout, retrying what a retry can
+    /// fix and following up to five redirects. Any final status is returned (callers that want
+    /// only 2xx call [`Response::success`]); transport failures and oversized bodies are `Missing`.
+    pub async fn send(&self, request: &Request, spec: &SourceSpec) -> Result<Response, Missing> {
+        let mut shown = request.shown();
+        let (mut headers, secret_names) = headers(spec)
             .map_err(|e| Missing::new(MissingReason::Unreachable, format!("{shown}: {e}")))?;
+        if let Some(accept) = request.accept {
+            headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+        }
         let timeout = spec
             .timeout
             .as_deref()
             .and_then(|t| crate::config::parse_duration(t).ok())
             .unwrap_or(self.timeout);
+        let mut url = Url::parse(&request.url).map_err(|_| {
+            Missing::new(
+                MissingReason::Unreachable,
+                format!("{shown}: not a valid URL"),
+            )
+        })?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        let mut method = request.method.clone();
+        let mut form = request.form.clone();
+        let mut redirects = 0;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self
+            let mut builder = self
                 .inner
-                .get(url)
+                .request(method.clone(), url.clone())
                 .headers(headers.clone())
-                .timeout(timeout)
-                .send()
-                .await;
-            let retry_after = match result {
-                Ok(resp) if resp.status().is_success() => return self.body(resp, &shown).await,
+                .timeout(timeout);
+            if let Some(pairs) = &form {
+                builder = builder.form(pairs);
+            }
+            let started = std::time::Instant::now();
+            let result = builder.send().await;
+            let wait = match result {
+                Ok(resp) if resp.status().is_redirection() => {
+                    let status = resp.status();
+                    let Some(next) = location(&resp, &url) else {
+                        return self.finish(resp, &shown, attempt, started).await;
+                    };
+                    redirects += 1;
+                    if redirects > MAX_REDIRECTS {
+                        return Err(Missing::new(
+                            MissingReason::Unreachable,
+                            format!("{shown}: more than {MAX_REDIRECTS} redirects"),
+                        ));
+                    }
+                    if next.origin() != url.origin() {
+                        for name in &secret_names {
+                            headers.remove(name);
+                        }
+                    }
+                    if status == StatusCode::SEE_OTHER
+                        || (method == Method::POST
+                            && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
+                    {
+                        method = Method::GET;
+                        form = None;
+                    }
+                    tracing::debug!(
+                        "{shown}: HTTP {status}, redirected to {}",
+                        redact_url(next.as_str())
+                    );
+                    url = next;
+                    shown = redact_url(url.as_str());
+                    attempt = 0;
+                    continue;
+                }
                 Ok(resp) => {
                     let status = resp.status();
                     let retryable =
                         status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
                     if !retryable || attempt >= MAX_ATTEMPTS {
-                        return Err(status_error(&shown, status, attempt));
+                        return self.finish(resp, &shown, attempt, started).await;
                     }
-                    retry_after(resp.headers())
+                    match retry_after(resp.headers()) {
+                        Some(wait) if wait > MAX_RETRY_AFTER => {
+                            return Err(Missing::new(
+                                MissingReason::Unreachable,
+                                format!(
+                                    "{shown}: HTTP {status}, and the server asks to retry after {}s (more than gonogo waits)",
+                                    wait.as_secs()
+                                ),
+                            ));
+                        }
+                        Some(wait) => wait,
+                        None => backoff(attempt),
+                    }
                 }
                 Err(e) => {
-                    let retryable = e.is_connect() || e.is_timeout() || e.is_request();
+                    let retryable = e.is_connect() || e.is_timeout();
                     if !retryable || attempt >= MAX_ATTEMPTS {
                         return Err(Missing::new(
                             MissingReason::Unreachable,
-                            format!(
-                                "{shown}: {} (after {attempt} attempt{})",
-                                describe(&e),
-                                if attempt == 1 { "" } else { "s" }
-                            ),
+                            format!("{shown}: {}{}", describe(&e, timeout), attempts(attempt)),
                         ));
                     }
-                    None
+                    backoff(attempt)
                 }
             };
-            let wait = retry_after.unwrap_or_else(|| backoff(attempt));
+            if tokio::time::Instant::now() + wait >= self.deadline {
+                return Err(Missing::new(
+                    MissingReason::Timeout,
+                    format!(
+                        "{shown}: no usable answer before the overall deadline{}",
+                        attempts(attempt)
+                    ),
+                ));
+            }
             tracing::debug!("retrying {shown} in {wait:?} (attempt {attempt})");
             tokio::time::sleep(wait).await;
         }
+    }
+
+    async fn finish(
+        &self,
+        resp: reqwest::Response,
+        shown: &str,
+        attempt: u32,
+        started: std::time::Instant,
+    ) -> Result<Response, Missing> {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = self.body(resp, shown).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+            elapsed: started.elapsed(),
+            attempts: attempt,
+            shown: shown.to_string(),
+        })
     }
 
     async fn body(&self, mut resp: reqwest::Response, shown: &str) -> Result<Vec<u8>, Missing> {
@@ -124,7 +329,7 @@ impl Client {
                 Err(e) => {
                     return Err(Missing::new(
                         MissingReason::Unreachable,
-                        format!("{shown}: body interrupted: {}", describe(&e)),
+                        format!("{shown}: body interrupted: {}", describe(&e, self.timeout)),
                     ));
                 }
             }
@@ -132,10 +337,33 @@ impl Client {
     }
 }
 
+fn location(resp: &reqwest::Response, base: &Url) -> Option<Url> {
+    let raw = resp
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let next = base.join(raw).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
+}
+
+fn attempts(n: u32) -> String {
+    if n > 1 {
+        format!(" (after {n} attempts)")
+    } else {
+        String::new()
+    }
+}
+
 fn too_large(shown: &str, max: u64) -> Missing {
+    let size = if max >= 1024 * 1024 {
+        format!("{} MiB", max / (1024 * 1024))
+    } else {
+        format!("{max} bytes")
+    };
     Missing::new(
         MissingReason::Unreadable,
-        format!("{shown}: response larger than {} MiB", max / (1024 * 1024)),
+        format!("{shown}: response larger than {size}"),
     )
 }
 
@@ -144,27 +372,21 @@ fn status_error(shown: &str, status: StatusCode, attempt: u32) -> Missing {
         401 => " (authentication failed: check the token variable named in `auth`)",
         403 => " (forbidden: the token lacks permission)",
         404 => " (not found: check the URL and project/branch names)",
+        429 => " (rate limited)",
         _ => "",
-    };
-    let tries = if attempt > 1 {
-        format!(" after {attempt} attempts")
-    } else {
-        String::new()
     };
     Missing::new(
         MissingReason::Unreachable,
-        format!("{shown}: HTTP {status}{hint}{tries}"),
+        format!("{shown}: HTTP {status}{hint}{}", attempts(attempt)),
     )
 }
 
 /// Error text without the URL (reqwest's Display includes it, query string and all).
-fn describe(e: &reqwest::Error) -> String {
+fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     let kind = if e.is_timeout() {
-        "timed out"
+        return format!("timed out after {}s", timeout.as_secs_f64());
     } else if e.is_connect() {
         "connection failed"
-    } else if e.is_redirect() {
-        "too many redirects"
     } else if e.is_body() || e.is_decode() {
         "invalid response body"
     } else {
@@ -183,19 +405,27 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
+/// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... each plus up to half of itself.
 fn backoff(attempt: u32) -> Duration {
-    let base = BASE_BACKOFF * 2u32.saturating_pow(attempt.saturating_sub(1));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let jitter = Duration::from_millis(u64::from(nanos % 100));
-    base + jitter
+    let base = BASE_BACKOFF * 2u32.saturating_pow(attempt.saturating_sub(1).min(8));
+    let random = std::hash::RandomState::new().build_hasher().finish();
+    let jitter_ms = random % (base.as_millis() as u64 / 2 + 1);
+    base + Duration::from_millis(jitter_ms)
 }
 
+/// `Retry-After` as seconds or as an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    let secs: u64 = v.trim().parse().ok()?;
-    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let secs = when.as_second() - jiff::Timestamp::now().as_second();
+    Some(Duration::from_secs(secs.max(0) as u64))
 }
 
 fn env_secret(var: &str) -> Result<String, String> {
@@ -207,7 +437,8 @@ fn env_secret(var: &str) -> Result<String, String> {
     }
 }
 
-fn headers(spec: &SourceSpec) -> Result<HeaderMap, String> {
+/// The source's headers, and the names of those that carry credentials.
+fn headers(spec: &SourceSpec) -> Result<(HeaderMap, Vec<HeaderName>), String> {
     let mut map = HeaderMap::new();
     for (k, v) in &spec.headers {
         let name = HeaderName::from_bytes(k.as_bytes())
@@ -216,6 +447,11 @@ fn headers(spec: &SourceSpec) -> Result<HeaderMap, String> {
             HeaderValue::from_str(v).map_err(|_| format!("invalid value for header `{k}`"))?;
         map.insert(name, value);
     }
+    let mut secret = vec![
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::COOKIE,
+        reqwest::header::PROXY_AUTHORIZATION,
+    ];
     match &spec.auth {
         None => {}
         Some(AuthSpec::BearerEnv(var)) => {
@@ -244,10 +480,11 @@ fn headers(spec: &SourceSpec) -> Result<HeaderMap, String> {
             let mut value = HeaderValue::from_str(&env_secret(value_env)?)
                 .map_err(|_| format!("{value_env} holds characters not allowed in a header"))?;
             value.set_sensitive(true);
-            map.insert(hn, value);
+            map.insert(hn.clone(), value);
+            secret.push(hn);
         }
     }
-    Ok(map)
+    Ok((map, secret))
 }
 
 fn base64(input: &[u8]) -> String {
@@ -269,6 +506,16 @@ fn base64(input: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Joins a source's base URL and a path under it, keeping the base's own path
+/// (`https://grafana/api/datasources/proxy/uid/x` + `/api/v1/query`).
+pub fn join(base: &str, path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    match base.split_once('?') {
+        Some((b, q)) => format!("{}/{path}?{q}", b.trim_end_matches('/')),
+        None => format!("{}/{path}", base.trim_end_matches('/')),
+    }
 }
 
 /// A URL fit for logs and verdicts: no user info, query values replaced by `***`.
@@ -317,5 +564,55 @@ mod tests {
         assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    #[test]
+    fn join_keeps_the_base_path() {
+        assert_eq!(
+            join("https://obs.example/api/metrics/v1/team/", "/api/v1/query"),
+            "https://obs.example/api/metrics/v1/team/api/v1/query"
+        );
+        assert_eq!(
+            join("http://127.0.0.1:9090", "api/v1/query"),
+            "http://127.0.0.1:9090/api/v1/query"
+        );
+        assert_eq!(
+            join("http://h/p?orgId=1", "api/v1/query"),
+            "http://h/p/api/v1/query?orgId=1"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_with_bounded_jitter() {
+        for attempt in 1..=4 {
+            let base = BASE_BACKOFF * 2u32.pow(attempt - 1);
+            let d = backoff(attempt);
+            assert!(d >= base && d <= base + base / 2, "{attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(120);
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&later)
+            .unwrap();
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_str(&date).unwrap(),
+        );
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d <= Duration::from_secs(120) && d >= Duration::from_secs(115),
+            "{d:?}"
+        );
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static("soon"),
+        );
+        assert_eq!(retry_after(&h), None);
     }
 }

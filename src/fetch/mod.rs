@@ -88,7 +88,17 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
         let client = client.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
+            let started = std::time::Instant::now();
             let (result, report) = resolve(&need, spec, &root, &options, &client).await;
+            match &result {
+                Ok(e) => tracing::info!(
+                    "{need}: {} evidence from {} input(s) in {:?}",
+                    e.type_name(),
+                    report.inputs.len(),
+                    started.elapsed()
+                ),
+                Err(m) => tracing::info!("{need}: {m}"),
+            }
             (need, result, report)
         });
     }
@@ -170,6 +180,18 @@ async fn resolve(
                 Err(e) => Err(e),
             }
         }
+        Need::Documents(patterns) => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            let max = options.max_document_bytes;
+            match blocking(move || files::read_documents(&root, &patterns, max)).await {
+                Ok((docs, records)) => {
+                    report.inputs = records;
+                    Ok(docs)
+                }
+                Err(e) => Err(e),
+            }
+        }
         Need::Query { source, request } => match spec {
             None => Err(Missing::new(
                 MissingReason::NotConfigured,
@@ -184,7 +206,7 @@ async fn resolve(
                     .as_deref()
                     .map(endpoints::display_url)
                     .unwrap_or_default();
-                let result = endpoints::query(source, &spec, request, client, root).await;
+                let result = endpoints::query_at(source, &spec, request, client, root).await;
                 if result.is_ok() {
                     report.inputs.push(crate::eval::InputRecord {
                         location,

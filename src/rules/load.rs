@@ -264,6 +264,7 @@ impl Catalog {
             }
         }
         vars.extend(project_vars.clone());
+        resolve_nested(&mut vars);
         let belongs = |p: &Option<String>| p.as_deref().is_none_or(|p| p == pack_name);
 
         let mut rules: Vec<CompiledRule> = Vec::new();
@@ -520,6 +521,33 @@ fn template(
             ok
         }
         _ => true,
+    }
+}
+
+/// Lets variables use other variables (`registries: ["${harbor_host}/", ...]`), so a project that
+/// sets `harbor_host` changes every list built on it. A few passes settle any chain; cycles and
+/// unknown names are left as written and reported where a rule uses them.
+fn resolve_nested(vars: &mut BTreeMap<String, Json>) {
+    fn walk(v: &mut Json, vars: &BTreeMap<String, Json>) -> bool {
+        match v {
+            Json::String(s) if s.contains("${") => match expand(s, vars) {
+                Ok(out) if out != *s => {
+                    *s = out;
+                    true
+                }
+                _ => false,
+            },
+            Json::Array(items) => items.iter_mut().fold(false, |acc, i| walk(i, vars) | acc),
+            Json::Object(map) => map.values_mut().fold(false, |acc, i| walk(i, vars) | acc),
+            _ => false,
+        }
+    }
+    for _ in 0..8 {
+        let snapshot = vars.clone();
+        let changed = vars.values_mut().fold(false, |acc, v| walk(v, &snapshot) | acc);
+        if !changed {
+            break;
+        }
     }
 }
 

@@ -3,12 +3,17 @@
 //! only dispatches on the source's `kind`, and on the API location of report sources that live
 //! behind an API (GitLab job artifacts and test reports, GitHub workflow artifacts).
 
+pub mod alertmanager;
 pub mod argocd;
 mod common;
+pub mod exposition;
 pub mod github;
 pub mod gitlab;
 pub mod harbor;
+pub mod prometheus;
+pub mod sampling;
 pub mod sonarqube;
+pub mod web;
 
 use std::path::Path;
 
@@ -20,11 +25,31 @@ use crate::parse::format::Format;
 use super::http::Client;
 
 /// Source kinds served by an endpoint module.
-pub const KINDS: &[&str] = &["sonarqube", "gitlab", "github", "harbor", "argocd"];
+pub const KINDS: &[&str] = &[
+    "prometheus",
+    "alertmanager",
+    "http",
+    "sonarqube",
+    "gitlab",
+    "github",
+    "harbor",
+    "argocd",
+];
 
-/// Runs one request (canonical JSON from the check) against the source. `root` is the project
-/// directory, for requests naming project files (SonarQube's `report-task.txt`).
+/// Runs one request (canonical JSON from the check) against the source, with project files
+/// resolved against the current directory.
 pub async fn query(
+    source: &str,
+    spec: &SourceSpec,
+    request: &str,
+    client: &Client,
+) -> Result<Evidence, Missing> {
+    query_at(source, spec, request, client, Path::new(".")).await
+}
+
+/// [`query`], with `root` the project directory, for requests naming project files
+/// (SonarQube's `report-task.txt`).
+pub async fn query_at(
     source: &str,
     spec: &SourceSpec,
     request: &str,
@@ -32,12 +57,25 @@ pub async fn query(
     root: &Path,
 ) -> Result<Evidence, Missing> {
     let kind = spec.kind.as_deref().unwrap_or("");
-    let result = match kind {
-        "sonarqube" => sonarqube::query(source, spec, request, client, root).await,
-        "gitlab" => gitlab::query(source, spec, request, client).await,
-        "github" => github::query(source, spec, request).await,
-        "harbor" => harbor::query(source, spec, request, client).await,
-        "argocd" => argocd::query(source, spec, request, client).await,
+    match kind {
+        "prometheus" => prometheus::query(source, spec, request, client).await,
+        "alertmanager" => alertmanager::query(source, spec, request, client).await,
+        "http" => web::query(source, spec, request, client).await,
+        "sonarqube" => sonarqube::query(source, spec, request, client, root)
+            .await
+            .map(Evidence::Values),
+        "gitlab" => gitlab::query(source, spec, request, client)
+            .await
+            .map(Evidence::Values),
+        "github" => github::query(source, spec, request)
+            .await
+            .map(Evidence::Values),
+        "harbor" => harbor::query(source, spec, request, client)
+            .await
+            .map(Evidence::Values),
+        "argocd" => argocd::query(source, spec, request, client)
+            .await
+            .map(Evidence::Values),
         _ => Err(Missing::new(
             MissingReason::WrongKind,
             format!(
@@ -45,8 +83,7 @@ pub async fn query(
                 KINDS.join(", ")
             ),
         )),
-    };
-    result.map(Evidence::Values)
+    }
 }
 
 /// A source's `url` fit for the verdict: `$VARIABLE`s expanded when set, credentials removed.

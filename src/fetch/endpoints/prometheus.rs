@@ -1,0 +1,725 @@
+//! Prometheus HTTP API client: instant and range PromQL queries, for Prometheus itself and the
+//! systems that speak its API (Thanos, Mimir, VictoriaMetrics, Grafana's datasource proxy, an
+//! Observatorium tenant path).
+//!
+//! The source `url` is the API base, whatever its prefix
+//! (`https://obs.example/api/metrics/v1/<tenant>`); `/api/v1/query` or `/api/v1/query_range` is
+//! appended. Queries go by GET, or by POST form when the PromQL is long (Prometheus accepts both).
+//!
+//! The answer becomes a [`ValueSet`] keyed by series (`up{instance="a",job="b"}`, `{}` without
+//! labels, `scalar`, `string`): range results are reduced per series over the window (`last`,
+//! `min`, `max`, `avg`, `sum`, `quantile`), so the `metric` check sees one number per series.
+//! API errors (`status: error`) keep the API's own message; an empty result, or one where every
+//! series is NaN, is `Missing` with reason `empty`: no data is never a pass. API `warnings` and
+//! `infos` become notes on the evidence.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::sampling::{self, Sampling};
+use crate::config::{SourceSpec, parse_duration};
+use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueSet};
+use crate::fetch::http::{self, Client, Request as HttpRequest};
+
+/// PromQL longer than this (URL-encoded) goes by POST, below proxies' URL limits.
+const MAX_GET_QUERY: usize = 2000;
+
+/// Prometheus refuses range queries of more points than this per series.
+pub const MAX_POINTS: u64 = 11_000;
+
+/// How a range of points becomes one value per series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Reduce {
+    /// The most recent point.
+    #[default]
+    Last,
+    Min,
+    Max,
+    Avg,
+    Sum,
+    /// The `q`-quantile of the points (as PromQL's `quantile_over_time`).
+    Quantile,
+}
+
+/// A query window: `range: {window: 7d, step: 5m}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// How far back from now (`7d`).
+    pub window: String,
+    /// Resolution (`5m`); by default the window / 1000, at least 1s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+}
+
+impl Range {
+    /// The window and step as durations, checked against Prometheus' point limit.
+    pub fn durations(&self) -> Result<(Duration, Duration), String> {
+        let window = parse_duration(&self.window).map_err(|e| format!("range.window: {e}"))?;
+        if window < Duration::from_secs(1) {
+            return Err("range.window must be at least 1s".into());
+        }
+        let step = match &self.step {
+            Some(s) => parse_duration(s).map_err(|e| format!("range.step: {e}"))?,
+            None => Duration::from_secs(window.as_secs().div_ceil(1000).max(1)),
+        };
+        if step < Duration::from_millis(1) {
+            return Err("range.step must be longer than 0".into());
+        }
+        let points = window.as_millis() / step.as_millis();
+        if points > u128::from(MAX_POINTS) {
+            return Err(format!(
+                "range {} / step {} gives {points} points per series; Prometheus refuses more than {MAX_POINTS}: use a larger step",
+                self.window,
+                self.step.as_deref().unwrap_or("(default)")
+            ));
+        }
+        Ok((window, step))
+    }
+}
+
+/// What the `metric` check asks of a `prometheus` source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "api")]
+pub enum Request {
+    #[serde(rename = "prometheus/query")]
+    Query(Query),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<Range>,
+    #[serde(default)]
+    pub reduce: Reduce,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<f64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_nan: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
+}
+
+/// Runs `request` (canonical JSON of [`Request`]) against the source.
+pub async fn query(
+    source: &str,
+    spec: &SourceSpec,
+    request: &str,
+    client: &Client,
+) -> Result<Evidence, Missing> {
+    let Request::Query(q) = serde_json::from_str(request).map_err(|_| {
+        Missing::new(
+            MissingReason::WrongKind,
+            format!("source `{source}` is a Prometheus API; only the `metric` check reads it"),
+        )
+    })?;
+    let base = spec.url.as_deref().ok_or_else(|| {
+        Missing::new(
+            MissingReason::NotConfigured,
+            format!("source `{source}` (prometheus) has no `url`"),
+        )
+    })?;
+    let values = match &q.sampling {
+        None => once(base, &q, spec, client).await?,
+        Some(s) => {
+            let label = format!("{source} `{}`", short(&q.query));
+            sampling::run(
+                s,
+                &label,
+                client.deadline(),
+                || once(base, &q, spec, client),
+                |v| {
+                    let m = crate::checks::metric::summarize(v, q.ignore_nan, &mut |_| false);
+                    sampling::meets(&m, &s.until)
+                },
+            )
+            .await?
+        }
+    };
+    Ok(Evidence::Values(values))
+}
+
+fn short(query: &str) -> String {
+    let one_line: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}…", one_line.chars().take(59).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// One query, answered.
+async fn once(
+    base: &str,
+    q: &Query,
+    spec: &SourceSpec,
+    client: &Client,
+) -> Result<ValueSet, Missing> {
+    let mut params = vec![("query".to_string(), q.query.clone())];
+    let path = match &q.range {
+        None => "api/v1/query",
+        Some(r) => {
+            let (window, step) = r
+                .durations()
+                .map_err(|e| Missing::new(MissingReason::ParseError, e))?;
+            let end = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default();
+            let start = end.saturating_sub(window);
+            params.push(("start".into(), seconds(start)));
+            params.push(("end".into(), seconds(end)));
+            params.push(("step".into(), seconds(step)));
+            "api/v1/query_range"
+        }
+    };
+    if let Some(t) = spec.timeout.as_deref().and_then(|t| parse_duration(t).ok()) {
+        params.push(("timeout".into(), format!("{}s", t.as_secs().max(1))));
+    }
+    let url = http::join(base, path);
+    let encoded: usize = params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
+    let request = if encoded > MAX_GET_QUERY {
+        HttpRequest::post_form(url, params)
+    } else {
+        HttpRequest::get(url).query(params)
+    }
+    .accept("application/json");
+    let response = client.send(&request, spec).await?;
+    let reduce = match (q.reduce, q.q) {
+        (Reduce::Quantile, Some(q)) => Reducer::Quantile(q),
+        (Reduce::Quantile, None) => {
+            return Err(Missing::new(
+                MissingReason::ParseError,
+                "reduce: quantile needs `q`",
+            ));
+        }
+        (other, _) => Reducer::Simple(other),
+    };
+    parse_response(
+        &response.body,
+        response.status.as_u16(),
+        response.content_type().as_deref(),
+        reduce,
+        &response.shown,
+    )
+}
+
+fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}.{:03}", ms / 1000, ms % 1000)
+    }
+}
+
+/// A reduction with its parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reducer {
+    Simple(Reduce),
+    Quantile(f64),
+}
+
+#[derive(Deserialize)]
+struct ApiResponse {
+    status: String,
+    #[serde(default)]
+    data: Option<Json>,
+    #[serde(default, rename = "errorType")]
+    error_type: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    warnings: Vec<Json>,
+    #[serde(default)]
+    infos: Vec<Json>,
+}
+
+/// Parses a query answer (any HTTP status: the API explains its 4xx in the body).
+pub fn parse_response(
+    body: &[u8],
+    http_status: u16,
+    content_type: Option<&str>,
+    reduce: Reducer,
+    shown: &str,
+) -> Result<ValueSet, Missing> {
+    let api: ApiResponse = match serde_json::from_slice(body) {
+        Ok(api) => api,
+        Err(e) => {
+            let what = if (200..300).contains(&http_status) {
+                let hint = match content_type {
+                    Some(t) if t.contains("html") => {
+                        " (an HTML page: a login page or a wrong URL? the source `url` must be the Prometheus API base)"
+                    }
+                    _ => "",
+                };
+                Missing::new(
+                    MissingReason::ParseError,
+                    format!("{shown}: not a Prometheus API answer: {e}{hint}"),
+                )
+            } else {
+                Missing::new(
+                    MissingReason::Unreachable,
+                    format!("{shown}: HTTP {http_status}{}", status_hint(http_status)),
+                )
+            };
+            return Err(what);
+        }
+    };
+    if api.status != "success" {
+        let kind = api.error_type.as_deref().unwrap_or("error");
+        let message = api.error.as_deref().unwrap_or("no message");
+        return Err(Missing::new(
+            MissingReason::Unreachable,
+            format!("{shown}: Prometheus answered {kind}: {message}"),
+        ));
+    }
+    if !(200..300).contains(&http_status) {
+        return Err(Missing::new(
+            MissingReason::Unreachable,
+            format!("{shown}: HTTP {http_status}{}", status_hint(http_status)),
+        ));
+    }
+    let mut values = ValueSet::default();
+    for w in &api.warnings {
+        values
+            .notes
+            .push(format!("Prometheus warning: {}", text(w)));
+    }
+    for i in &api.infos {
+        values.notes.push(format!("Prometheus info: {}", text(i)));
+    }
+    let data = api.data.unwrap_or(Json::Null);
+    let result_type = data.get("resultType").and_then(Json::as_str).unwrap_or("");
+    let result = data.get("result").unwrap_or(&Json::Null);
+    let bad = |what: &str| {
+        Missing::new(
+            MissingReason::ParseError,
+            format!("{shown}: not a Prometheus query answer ({what})"),
+        )
+    };
+    let mut histograms = 0usize;
+    match result_type {
+        "vector" => {
+            for sample in result
+                .as_array()
+                .ok_or_else(|| bad("vector result is not a list"))?
+            {
+                let key = series_key(sample.get("metric"));
+                match sample.get("value") {
+                    Some(point) => {
+                        let (_, v) = point_value(point).ok_or_else(|| bad("bad sample value"))?;
+                        values.values.insert(key, Value::Number(v));
+                    }
+                    None if sample.get("histogram").is_some() => histograms += 1,
+                    None => return Err(bad("a sample without a value")),
+                }
+            }
+        }
+        "matrix" => {
+            let mut nan_points = 0usize;
+            for series in result
+                .as_array()
+                .ok_or_else(|| bad("matrix result is not a list"))?
+            {
+                let key = series_key(series.get("metric"));
+                let Some(points) = series.get("values").and_then(Json::as_array) else {
+                    if series.get("histograms").is_some() {
+                        histograms += 1;
+                        continue;
+                    }
+                    return Err(bad("a series without values"));
+                };
+                let mut numbers = Vec::with_capacity(points.len());
+                for p in points {
+                    let (_, v) = point_value(p).ok_or_else(|| bad("bad point"))?;
+                    if v.is_nan() {
+                        nan_points += 1;
+                    } else {
+                        numbers.push(v);
+                    }
+                }
+                values
+                    .values
+                    .insert(key, Value::Number(reduce_points(&numbers, reduce)));
+            }
+            if nan_points > 0 {
+                values.notes.push(format!(
+                    "{nan_points} NaN point(s) in the range were left out of the reduction"
+                ));
+            }
+        }
+        "scalar" => {
+            let (_, v) = point_value(result).ok_or_else(|| bad("bad scalar"))?;
+            values.values.insert("scalar".into(), Value::Number(v));
+        }
+        "string" => {
+            let s = result
+                .as_array()
+                .and_then(|p| p.get(1))
+                .and_then(Json::as_str)
+                .ok_or_else(|| bad("bad string result"))?;
+            values
+                .values
+                .insert("string".into(), Value::Text(s.to_string()));
+        }
+        other => return Err(bad(&format!("unknown resultType `{other}`"))),
+    }
+    if histograms > 0 {
+        values.notes.push(format!(
+            "{histograms} series hold native histograms, which have no single value: wrap the query in histogram_quantile(), histogram_count() or histogram_sum()"
+        ));
+    }
+    if values.values.is_empty() {
+        return Err(Missing::new(
+            MissingReason::Empty,
+            if histograms > 0 {
+                format!("{shown}: only native histogram series, no plain values")
+            } else {
+                format!(
+                    "{shown}: the query returned no series (check the metric name, the label matchers, and that the target is scraped)"
+                )
+            },
+        ));
+    }
+    let all_nan = values
+        .values
+        .values()
+        .all(|v| matches!(v, Value::Number(n) if n.is_nan()));
+    if all_nan {
+        return Err(Missing::new(
+            MissingReason::Empty,
+            format!(
+                "{shown}: every series is NaN (no data in the window, or a 0/0 ratio with no traffic)"
+            ),
+        ));
+    }
+    Ok(values)
+}
+
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        401 => " (authentication failed: check the token variable named in `auth`)",
+        403 => " (forbidden: the token lacks permission)",
+        404 => " (not found: the source `url` must be the Prometheus API base, without /api/v1)",
+        _ => "",
+    }
+}
+
+fn text(j: &Json) -> String {
+    match j {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `[ts, "value"]` → (ts, value). Values are strings: "1", "NaN", "+Inf", "-Inf".
+fn point_value(point: &Json) -> Option<(f64, f64)> {
+    let arr = point.as_array()?;
+    let ts = arr.first()?.as_f64()?;
+    let v = match arr.get(1)? {
+        Json::String(s) => parse_float(s)?,
+        Json::Number(n) => n.as_f64()?,
+        _ => return None,
+    };
+    Some((ts, v))
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    match s {
+        "NaN" => Some(f64::NAN),
+        "+Inf" | "Inf" => Some(f64::INFINITY),
+        "-Inf" => Some(f64::NEG_INFINITY),
+        _ => s.parse().ok(),
+    }
+}
+
+/// `name{a="1",b="2"}` with labels sorted; `{}` when there are none.
+pub fn series_key(metric: Option<&Json>) -> String {
+    let mut labels: BTreeMap<&str, String> = BTreeMap::new();
+    if let Some(Json::Object(map)) = metric {
+        for (k, v) in map {
+            labels.insert(k, text(v));
+        }
+    }
+    let name = labels.remove("__name__").unwrap_or_default();
+    let inner: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    if inner.is_empty() && !name.is_empty() {
+        name
+    } else {
+        format!("{name}{{{}}}", inner.join(","))
+    }
+}
+
+/// Reduces the (non-NaN) points of a series; NaN when there are none.
+pub fn reduce_points(points: &[f64], reduce: Reducer) -> f64 {
+    if points.is_empty() {
+        return f64::NAN;
+    }
+    match reduce {
+        Reducer::Simple(Reduce::Last) => points[points.len() - 1],
+        Reducer::Simple(Reduce::Min) => points.iter().copied().fold(f64::INFINITY, f64::min),
+        Reducer::Simple(Reduce::Max) => points.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Reducer::Simple(Reduce::Sum) => points.iter().sum(),
+        Reducer::Simple(Reduce::Avg) => points.iter().sum::<f64>() / points.len() as f64,
+        Reducer::Simple(Reduce::Quantile) => f64::NAN,
+        Reducer::Quantile(q) => quantile(points, q),
+    }
+}
+
+/// PromQL's quantile: linear interpolation between the closest ranks; -Inf below 0, +Inf above 1.
+fn quantile(points: &[f64], q: f64) -> f64 {
+    if q.is_nan() {
+        return f64::NAN;
+    }
+    if q < 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if q > 1.0 {
+        return f64::INFINITY;
+    }
+    let mut sorted = points.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len() as f64;
+    let rank = q * (n - 1.0);
+    let lower = rank.floor().max(0.0);
+    let upper = (lower + 1.0).min(n - 1.0);
+    let weight = rank - rank.floor();
+    sorted[lower as usize] * (1.0 - weight) + sorted[upper as usize] * weight
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAST: Reducer = Reducer::Simple(Reduce::Last);
+
+    fn parse(body: &str, status: u16, reduce: Reducer) -> Result<ValueSet, Missing> {
+        parse_response(
+            body.as_bytes(),
+            status,
+            Some("application/json"),
+            reduce,
+            "http://p",
+        )
+    }
+
+    fn num(v: &ValueSet, key: &str) -> f64 {
+        match v.values.get(key) {
+            Some(Value::Number(n)) => *n,
+            other => panic!("{key}: {other:?} in {:?}", v.values),
+        }
+    }
+
+    #[test]
+    fn vector_values_are_strings_with_special_floats() {
+        let body = r#"{"status":"success","data":{"resultType":"vector","result":[
+            {"metric":{"__name__":"up","job":"a","instance":"x:1"},"value":[1,"1"]},
+            {"metric":{"level":"error"},"value":[1,"+Inf"]},
+            {"metric":{"level":"info"},"value":[1,"-Inf"]},
+            {"metric":{"level":"debug"},"value":[1,"NaN"]},
+            {"metric":{},"value":[1,"0.25"]}]},
+            "warnings":["w1"],"infos":["i1"]}"#;
+        let v = parse(body, 200, LAST).unwrap();
+        assert_eq!(num(&v, r#"up{instance="x:1",job="a"}"#), 1.0);
+        assert_eq!(num(&v, r#"{level="error"}"#), f64::INFINITY);
+        assert_eq!(num(&v, r#"{level="info"}"#), f64::NEG_INFINITY);
+        assert!(num(&v, r#"{level="debug"}"#).is_nan());
+        assert_eq!(num(&v, "{}"), 0.25);
+        assert_eq!(
+            v.notes,
+            vec!["Prometheus warning: w1", "Prometheus info: i1"]
+        );
+    }
+
+    #[test]
+    fn matrix_is_reduced_per_series() {
+        let body = r#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"s":"a"},"values":[[1,"4"],[2,"NaN"],[3,"1"],[4,"3"],[5,"2"]]},
+            {"metric":{"s":"b"},"values":[[1,"10"]]}]}}"#;
+        let cases = [
+            (LAST, 2.0, 10.0),
+            (Reducer::Simple(Reduce::Min), 1.0, 10.0),
+            (Reducer::Simple(Reduce::Max), 4.0, 10.0),
+            (Reducer::Simple(Reduce::Sum), 10.0, 10.0),
+            (Reducer::Simple(Reduce::Avg), 2.5, 10.0),
+            (Reducer::Quantile(0.5), 2.5, 10.0),
+            (Reducer::Quantile(0.0), 1.0, 10.0),
+            (Reducer::Quantile(1.0), 4.0, 10.0),
+            (Reducer::Quantile(0.9), 3.7, 10.0),
+        ];
+        for (reduce, a, b) in cases {
+            let v = parse(body, 200, reduce).unwrap();
+            assert!((num(&v, r#"{s="a"}"#) - a).abs() < 1e-12, "{reduce:?}");
+            assert_eq!(num(&v, r#"{s="b"}"#), b, "{reduce:?}");
+            assert!(v.notes[0].contains("1 NaN point"), "{:?}", v.notes);
+        }
+    }
+
+    #[test]
+    fn errors_keep_the_api_message() {
+        let body =
+            r#"{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected"}"#;
+        let m = parse(body, 400, LAST).unwrap_err();
+        assert_eq!(m.reason, MissingReason::Unreachable);
+        assert!(
+            m.detail.contains("bad_data: 1:5: parse error"),
+            "{}",
+            m.detail
+        );
+    }
+
+    #[test]
+    fn empty_and_all_nan_are_empty_never_a_pass() {
+        let empty = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+        assert_eq!(
+            parse(empty, 200, LAST).unwrap_err().reason,
+            MissingReason::Empty
+        );
+        let nan = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}}"#;
+        let m = parse(nan, 200, LAST).unwrap_err();
+        assert_eq!(m.reason, MissingReason::Empty);
+        assert!(m.detail.contains("NaN"));
+        let nan_range = r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"NaN"]]}]}}"#;
+        assert_eq!(
+            parse(nan_range, 200, LAST).unwrap_err().reason,
+            MissingReason::Empty
+        );
+    }
+
+    #[test]
+    fn scalars_strings_and_histograms() {
+        let v = parse(
+            r#"{"status":"success","data":{"resultType":"scalar","result":[1,"0.5"]}}"#,
+            200,
+            LAST,
+        )
+        .unwrap();
+        assert_eq!(num(&v, "scalar"), 0.5);
+        let v = parse(
+            r#"{"status":"success","data":{"resultType":"string","result":[1,"v1.2"]}}"#,
+            200,
+            LAST,
+        )
+        .unwrap();
+        assert_eq!(v.values["string"], Value::Text("v1.2".into()));
+        let h = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"histogram":[1,{"count":"2"}]}]}}"#;
+        let m = parse(h, 200, LAST).unwrap_err();
+        assert!(m.detail.contains("native histogram"), "{}", m.detail);
+    }
+
+    #[test]
+    fn html_and_garbage_are_parse_errors_with_a_hint() {
+        let m =
+            parse_response(b"<html>login</html>", 200, Some("text/html"), LAST, "u").unwrap_err();
+        assert_eq!(m.reason, MissingReason::ParseError);
+        assert!(m.detail.contains("login page"), "{}", m.detail);
+        let m = parse("{\"status\":", 502, LAST).unwrap_err();
+        assert_eq!(m.reason, MissingReason::Unreachable);
+        assert!(m.detail.contains("HTTP 502"));
+        let m = parse(
+            r#"{"status":"success","data":{"resultType":"vector","result":{}}}"#,
+            200,
+            LAST,
+        )
+        .unwrap_err();
+        assert_eq!(m.reason, MissingReason::ParseError);
+    }
+
+    #[test]
+    fn range_limits() {
+        let r = |w: &str, s: Option<&str>| Range {
+            window: w.into(),
+            step: s.map(Into::into),
+        };
+        assert_eq!(
+            r("7d", Some("5m")).durations().unwrap(),
+            (Duration::from_secs(604_800), Duration::from_secs(300))
+        );
+        assert_eq!(
+            r("7d", None).durations().unwrap().1,
+            Duration::from_secs(605)
+        );
+        assert!(
+            r("7d", Some("30s"))
+                .durations()
+                .unwrap_err()
+                .contains("11000")
+        );
+        assert!(r("7x", None).durations().is_err());
+    }
+
+    #[test]
+    fn long_queries_are_shortened_for_progress() {
+        assert_eq!(short("sum(rate(x[5m]))\n  / 2"), "sum(rate(x[5m])) / 2");
+        assert_eq!(short(&"a".repeat(100)).chars().count(), 60);
+    }
+
+    /// The corpus shapes (Grafana's promlib fixtures of real Prometheus answers).
+    #[test]
+    fn corpus_answers() {
+        let Some(dir) = std::env::var_os("GONOGO_CORPUS") else {
+            eprintln!(
+                "SKIPPED: GONOGO_CORPUS is unset; the Prometheus corpus answers were not read"
+            );
+            return;
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(dir)
+            .join("prometheus");
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+
+        let v =
+            parse_response(&read("query-vector-with-infos.json"), 200, None, LAST, "c").unwrap();
+        assert_eq!(v.values.len(), 5);
+        assert_eq!(
+            num(&v, r#"up{instance="localhost:9090",job="prometheus"}"#),
+            1.0
+        );
+        assert_eq!(num(&v, r#"up{instance="localhost:9100",job="node"}"#), 0.0);
+        assert_eq!(num(&v, r#"{level="error",location="moon"}"#), f64::INFINITY);
+        assert!(num(&v, r#"{level="debug",location="moon"}"#).is_nan());
+        assert_eq!(
+            v.notes,
+            vec!["Prometheus info: info 1", "Prometheus info: info 2"]
+        );
+
+        let v = parse_response(&read("query-scalar.json"), 200, None, LAST, "c").unwrap();
+        assert_eq!(num(&v, "scalar"), 0.00002482);
+
+        let body = read("query_range-matrix-gaps.json");
+        let key = r#"go_goroutines{job="prometheus"}"#;
+        for (reduce, want) in [
+            (LAST, 43.0),
+            (Reducer::Simple(Reduce::Min), 21.0),
+            (Reducer::Simple(Reduce::Max), 43.0),
+            (Reducer::Simple(Reduce::Avg), 32.0),
+            (Reducer::Simple(Reduce::Sum), 96.0),
+            (Reducer::Quantile(0.5), 32.0),
+        ] {
+            let v = parse_response(&body, 200, None, reduce, "c").unwrap();
+            assert_eq!(num(&v, key), want, "{reduce:?}");
+        }
+
+        let m =
+            parse_response(&read("query-error-bad_data.json"), 400, None, LAST, "c").unwrap_err();
+        assert_eq!(m.reason, MissingReason::Unreachable);
+        assert!(
+            m.detail.contains("bad_data: invalid parameter \"start\""),
+            "{}",
+            m.detail
+        );
+
+        let m = parse_response(&read("labels-response.json"), 200, None, LAST, "c").unwrap_err();
+        assert_eq!(m.reason, MissingReason::ParseError, "{}", m.detail);
+    }
+}

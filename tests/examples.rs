@@ -1,0 +1,139 @@
+//! Every example under examples/ gives the verdict its README announces, and the rules it names.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run(example: &str, extra: &[&str]) -> (i32, Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = root.join("examples").join(example).join("gonogo.yaml");
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .args(["check", "--format", "json", "--config"])
+        .arg(&config)
+        .args(extra)
+        .env_remove("GONOGO_STAGE")
+        .env_remove("GONOGO_ENVIRONMENT")
+        .output()
+        .unwrap();
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{example}: not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), verdict)
+}
+
+/// The exit code the example's README promises ("exit code N").
+fn announced(example: &str) -> i32 {
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example)
+            .join("README.md"),
+    )
+    .unwrap();
+    let at = readme
+        .find("exit code ")
+        .expect("README announces an exit code")
+        + "exit code ".len();
+    readme[at..at + 1].parse().unwrap()
+}
+
+fn failed(verdict: &Value) -> Vec<String> {
+    verdict["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_example_gives_the_announced_exit_code() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().join("gonogo.yaml").exists()
+            || entry.path().join("NEEDS_SERVICES").exists()
+        {
+            continue;
+        }
+        let (code, verdict) = run(&name, &[]);
+        assert_eq!(code, announced(&name), "{name}: {}", verdict["decision"]);
+        seen += 1;
+    }
+    assert!(
+        seen >= 3,
+        "expected at least three runnable examples, found {seen}"
+    );
+}
+
+#[test]
+fn the_nogo_example_fails_on_its_two_real_problems() {
+    let (code, v) = run("stage3-nogo", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(failed(&v), vec!["CPN-S3-03", "CPN-S3-07"]);
+    let tests = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "CPN-S3-03")
+        .unwrap();
+    assert!(
+        tests["items"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("test_discount_keeps_cents")
+    );
+}
+
+#[test]
+fn the_go_example_passes_every_rule_with_evidence() {
+    let (code, v) = run("stage3-go", &[]);
+    assert_eq!(code, 0, "{}", v["results"]);
+    assert_eq!(v["counts"]["fail"], 0);
+    assert_eq!(v["counts"]["inconclusive"], 0);
+    for source in v["sources"].as_array().unwrap() {
+        for input in source["inputs"].as_array().unwrap() {
+            assert_eq!(input["sha256"].as_str().unwrap().len(), 64, "{input}");
+        }
+    }
+}
+
+#[test]
+fn stage1_previews_what_stage2_still_needs() {
+    let (code, v) = run("stage1-opportunity", &["--next"]);
+    assert_eq!(code, 0, "the preview never blocks");
+    let next = &v["next"];
+    assert_eq!(next["stage"]["id"], "plan");
+    let blockers: Vec<&str> = next["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(blockers.contains(&"CPN-S2-01"), "{blockers:?}");
+    assert!(
+        !blockers.iter().any(|id| id.starts_with("CPN-S1")),
+        "stage-1 rules already pass: {blockers:?}"
+    );
+}
+
+#[test]
+fn human_report_of_the_nogo_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .current_dir(root.join("examples/stage3-nogo"))
+        .args(["check", "--today", "2026-11-29"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
