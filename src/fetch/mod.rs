@@ -162,6 +162,13 @@ async fn resolve(
         inputs: vec![],
         error: None,
     };
+    let spec = match spec.map(|s| s.with_env_expanded()).transpose() {
+        Ok(spec) => spec,
+        Err(missing) => {
+            report.error = Some(missing.to_string());
+            return (Err(missing), report);
+        }
+    };
     let result = match need {
         Need::Files(patterns) => {
             let root = root.to_path_buf();
