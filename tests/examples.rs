@@ -69,7 +69,7 @@ fn every_example_gives_the_announced_exit_code() {
     }
     assert!(
         seen >= 2,
-        "expected at least three runnable examples, found {seen}"
+        "expected the offline examples to run, found {seen}"
     );
 }
 
