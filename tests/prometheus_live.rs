@@ -116,7 +116,7 @@ async fn availability_over_seven_days_of_history() {
         let expected = 1.0 - 10.0 / samples;
         let search = num(&m, "min");
         if (search - expected).abs() < 1e-12 {
-            assert!(search >= 0.999 && search < 0.9995, "{search}");
+            assert!((0.999..0.9995).contains(&search), "{search}");
             return;
         }
         last = format!("{search} vs {expected} ({samples} samples)");
