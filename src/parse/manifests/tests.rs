@@ -408,18 +408,20 @@ fn probes_quota_and_names_edge_cases() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-very-long-pod-name-that-goes-on-and-on-and-on-beyond-the-dns-label-limit\n  labels: {app: a, env: dev, tier: backend}\nspec:\n  containers:\n    - name: c\n      image: quay.io/x/y:1\n      startupProbe: {exec: {command: [true]}}\n      livenessProbe: {exec: {command: [true]}}\n      resources:\n        limits: {cpu: 1500m, memory: 1Gi, nvidia.com/gpu: 1}\n        requests: {cpu: 1, memory: 1Gi}\n      securityContext: {readOnlyRootFilesystem: true, capabilities: {add: [NET_ADMIN]}}\n";
     let mut m = Manifests::default();
     load("pod.yaml", text, &mut m).unwrap();
-    let mut o = Options::default();
-    o.quota = Some(Quota {
-        cpu: Some(1.0),
-        memory: None,
-        gpu: Some(0.0),
-    });
-    o.rules = vec![
-        RuleId::Probes,
-        RuleId::Quota,
-        RuleId::HistoryAndNames,
-        RuleId::SecurityContext,
-    ];
+    let o = Options {
+        quota: Some(Quota {
+            cpu: Some(1.0),
+            memory: None,
+            gpu: Some(0.0),
+        }),
+        rules: vec![
+            RuleId::Probes,
+            RuleId::Quota,
+            RuleId::HistoryAndNames,
+            RuleId::SecurityContext,
+        ],
+        ..Options::default()
+    };
     let report = check(&m, &o);
     let got: Vec<String> = report
         .findings
