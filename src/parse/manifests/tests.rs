@@ -440,3 +440,41 @@ fn probes_quota_and_names_edge_cases() {
         "startup + liveness satisfies the probes rule"
     );
 }
+
+#[test]
+fn a_large_render_is_counted_exactly() {
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: ns{}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: d{i}, env: dev, tier: backend}}\n    spec:\n      containers:\n        - name: c\n          image: docker.io/library/nginx:latest\n",
+            i % 50
+        ));
+    }
+    for n in 0..25 {
+        text.push_str(&format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: ns{n}}}\nspec: {{podSelector: {{}}}}\n"
+        ));
+    }
+    let mut m = Manifests::default();
+    load("big.yaml", &text, &mut m).unwrap();
+    let o = Options {
+        rules: vec![RuleId::ImageTag, RuleId::NetworkPolicy],
+        ..Options::default()
+    };
+    let report = check(&m, &o);
+    assert_eq!(report.objects, 2_025);
+    let count = |id: &str| {
+        report
+            .findings
+            .findings
+            .iter()
+            .filter(|f| f.id == id)
+            .count()
+    };
+    assert_eq!(count("CPN-K8S-04"), 2_000);
+    assert_eq!(
+        count("CPN-K8S-14"),
+        1_000,
+        "half the namespaces have a policy"
+    );
+}
