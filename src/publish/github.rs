@@ -509,8 +509,13 @@ async fn upsert_comment(
     }
     match existing {
         Some(id) => {
-            issues
-                .update_comment(id, &body)
+            // PATCH, as GitHub documents it (octocrab's `update_comment` sends a POST).
+            let route = format!(
+                "/repos/{}/{}/issues/comments/{id}",
+                target.owner, target.repo
+            );
+            let _: octocrab::models::issues::Comment = crab
+                .patch(route, Some(&serde_json::json!({ "body": body })))
                 .await
                 .map_err(|e| describe(&e))?;
             Ok(format!("pull-request #{pr} comment {id} updated"))
