@@ -127,7 +127,10 @@ fn parse_report(s: &str) -> Result<(crate::report::ReportFormat, PathBuf), Strin
             .iter()
             .map(|f| f.name().to_string())
             .collect();
-        format!("unknown report format `{format}` (known: {})", known.join(", "))
+        format!(
+            "unknown report format `{format}` (known: {})",
+            known.join(", ")
+        )
     })?;
     if path.is_empty() {
         return Err(format!("`{s}` has no path"));

@@ -33,7 +33,10 @@ fn one_check_writes_every_requested_report() {
         .arg("--report")
         .arg(format!("junit={}", o.join("gate-junit.xml").display()))
         .arg("--report")
-        .arg(format!("codequality={}", o.join("cq/gl-code-quality.json").display()))
+        .arg(format!(
+            "codequality={}",
+            o.join("cq/gl-code-quality.json").display()
+        ))
         .arg("--report")
         .arg(format!("dotenv={}", o.join("gonogo.env").display()))
         .arg("--report")
@@ -44,7 +47,10 @@ fn one_check_writes_every_requested_report() {
         .unwrap();
     assert_eq!(result.status.code(), Some(1), "the example is NO-GO");
     let stdout = String::from_utf8(result.stdout).unwrap();
-    assert!(stdout.starts_with("GONOGO_DECISION=no_go\nGONOGO_EXIT_CODE=1\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("GONOGO_DECISION=no_go\nGONOGO_EXIT_CODE=1\n"),
+        "{stdout}"
+    );
     let env = std::fs::read_to_string(o.join("gonogo.env")).unwrap();
     assert_eq!(env, stdout, "stdout and --report agree");
     let junit = std::fs::read_to_string(o.join("gate-junit.xml")).unwrap();
@@ -56,7 +62,11 @@ fn one_check_writes_every_requested_report() {
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(o.join("gonogo.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(std::fs::read_to_string(o.join("summary.md")).unwrap().contains("NO-GO"));
+    assert!(
+        std::fs::read_to_string(o.join("summary.md"))
+            .unwrap()
+            .contains("NO-GO")
+    );
 }
 
 #[test]
@@ -89,14 +99,20 @@ fn under_github_actions_check_writes_summary_outputs_and_annotations() {
         .unwrap();
     assert_eq!(result.status.code(), Some(1));
     let stdout = String::from_utf8(result.stdout).unwrap();
-    assert!(stdout.contains("\n::error title=CPN-S3-03 Unit tests pass::"), "{stdout}");
+    assert!(
+        stdout.contains("\n::error title=CPN-S3-03 Unit tests pass::"),
+        "{stdout}"
+    );
     assert!(stdout.contains("\n::warning title=CPN-S3-04 Backend line coverage::"));
     let s = std::fs::read_to_string(&summary).unwrap();
     assert!(s.starts_with("## ❌ NO-GO"), "{s}");
     let o = std::fs::read_to_string(&outputs).unwrap();
     assert_eq!(
         o,
-        format!("decision=no_go\nexit_code=1\nverdict={}\n", verdict.display())
+        format!(
+            "decision=no_go\nexit_code=1\nverdict={}\n",
+            verdict.display()
+        )
     );
 
     // A machine-readable stdout stays clean: the commands go to stderr.
@@ -118,7 +134,14 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
     let verdict = dir.path().join("verdict.json");
     let status = gonogo()
         .current_dir(example())
-        .args(["check", "--today", "2026-11-02", "--format", "json", "--output"])
+        .args([
+            "check",
+            "--today",
+            "2026-11-02",
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(&verdict)
         .output()
         .unwrap()
@@ -128,7 +151,8 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
     let server = MockServer::start().await;
     let status_fixture: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api/gitlab/commit-status.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/api/gitlab/commit-status.json"),
         )
         .unwrap(),
     )
@@ -156,7 +180,10 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
     .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("published: commit status `gonogo / sandbox` = failed"), "{stderr}");
+    assert!(
+        stderr.contains("published: commit status `gonogo / sandbox` = failed"),
+        "{stderr}"
+    );
     assert!(stderr.contains("note skipped"), "{stderr}");
     assert!(!stderr.contains("glpat-SECRET-cli"));
 
@@ -168,5 +195,9 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(4));
-    assert!(String::from_utf8(bad.stderr).unwrap().contains("is not a gonogo JSON verdict"));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("is not a gonogo JSON verdict")
+    );
 }

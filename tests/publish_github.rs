@@ -223,12 +223,18 @@ async fn the_comment_is_created_once_then_updated_in_place() {
 
     let first = github::publish(&verdict(), &target, options, &e).await;
     assert!(first.errors.is_empty(), "{first:?}");
-    assert!(first.done.iter().any(|d| d.contains("created")), "{first:?}");
+    assert!(
+        first.done.iter().any(|d| d.contains("created")),
+        "{first:?}"
+    );
     let mut better = verdict();
     better.decision = gonogo::eval::Decision::Go;
     let second = github::publish(&better, &target, options, &e).await;
     assert!(second.errors.is_empty(), "{second:?}");
-    assert!(second.done.iter().any(|d| d.contains("updated")), "{second:?}");
+    assert!(
+        second.done.iter().any(|d| d.contains("updated")),
+        "{second:?}"
+    );
 
     assert_eq!(*comments.created.lock().unwrap(), 1);
     assert_eq!(*comments.updated.lock().unwrap(), 1);
@@ -243,7 +249,8 @@ async fn the_comment_is_created_once_then_updated_in_place() {
 #[tokio::test]
 async fn a_read_only_fork_token_degrades_to_the_step_summary() {
     let server = MockServer::start().await;
-    let forbidden = ResponseTemplate::new(403).set_body_json(json_fixture("api/github/forbidden.json"));
+    let forbidden =
+        ResponseTemplate::new(403).set_body_json(json_fixture("api/github/forbidden.json"));
     Mock::given(method("POST"))
         .and(path("/repos/octo-org/shop-cart/check-runs"))
         .respond_with(forbidden.clone())
@@ -327,10 +334,17 @@ fn targets_come_from_the_event_payload() {
         assert_eq!(t.sha.as_deref(), Some(sha), "{file}");
         assert_eq!(t.api, "https://api.github.com");
         let explicit = Target::from_env(&e, Some(3), Some("abc".into())).unwrap();
-        assert_eq!((explicit.pr, explicit.sha.as_deref()), (Some(3), Some("abc")));
+        assert_eq!(
+            (explicit.pr, explicit.sha.as_deref()),
+            (Some(3), Some("abc"))
+        );
     }
     let missing = CiEnv::from_pairs([("GITHUB_REPOSITORY", "o/r")]);
-    assert!(Target::from_env(&missing, None, None).unwrap_err().contains("token"));
+    assert!(
+        Target::from_env(&missing, None, None)
+            .unwrap_err()
+            .contains("token")
+    );
     let bad = CiEnv::from_pairs([("GITHUB_TOKEN", TOKEN), ("GITHUB_REPOSITORY", "nope")]);
     assert!(Target::from_env(&bad, None, None).is_err());
 }
@@ -339,9 +353,16 @@ fn targets_come_from_the_event_payload() {
 fn workflow_commands_respect_ten_per_type_with_an_overflow_note() {
     let lines = github::workflow_commands(&verdict_with_findings(30));
     let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("::error ")).collect();
-    let warnings: Vec<&String> = lines.iter().filter(|l| l.starts_with("::warning ")).collect();
+    let warnings: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("::warning "))
+        .collect();
     assert_eq!(errors.len(), 10);
-    assert!(errors[9].contains("22 more failed item(s)"), "{}", errors[9]);
+    assert!(
+        errors[9].contains("22 more failed item(s)"),
+        "{}",
+        errors[9]
+    );
     assert!(errors[0].starts_with("::error file=src/test/java/shop/CartTest.java,line=42,title="));
     // T-03 (warn, no located items): one file-less warning.
     assert_eq!(warnings.len(), 1);
@@ -362,10 +383,7 @@ fn workflow_command_values_are_escaped() {
     });
     v.results[1].items[0].text = "line one\nline two 100%".into();
     let lines = github::workflow_commands(&v);
-    let l = lines
-        .iter()
-        .find(|l| l.contains("odd"))
-        .expect("annotated");
+    let l = lines.iter().find(|l| l.contains("odd")).expect("annotated");
     assert!(l.contains("file=dir%2Cwith%3Aodd%25name.txt,"), "{l}");
     assert!(l.ends_with("::line one"), "only the first line: {l}");
     assert_eq!(l.lines().count(), 1);

@@ -38,7 +38,10 @@ fn env(server: &MockServer, token: (&str, &str)) -> CiEnv {
         ("CI_MERGE_REQUEST_IID", "7"),
         ("CI_COMMIT_SHA", SHA),
         ("CI_PIPELINE_ID", "1001"),
-        ("CI_JOB_URL", "https://gitlab.example.com/group/shop-cart/-/jobs/1234"),
+        (
+            "CI_JOB_URL",
+            "https://gitlab.example.com/group/shop-cart/-/jobs/1234",
+        ),
     ])
 }
 
@@ -83,7 +86,8 @@ impl Respond for UpdateNote {
         let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
         let mut list = self.0.list.lock().unwrap();
         let Some(n) = list.iter_mut().find(|n| n["id"] == id) else {
-            return ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "404 Not found"}));
+            return ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"message": "404 Not found"}));
         };
         n["body"] = body["body"].clone();
         *self.0.updated.lock().unwrap() += 1;
@@ -104,7 +108,9 @@ async fn mount_notes(server: &MockServer, notes: &Notes) {
         .mount(server)
         .await;
     Mock::given(method("PUT"))
-        .and(path_regex(r"^/api/v4/projects/42/merge_requests/7/notes/\d+$"))
+        .and(path_regex(
+            r"^/api/v4/projects/42/merge_requests/7/notes/\d+$",
+        ))
         .respond_with(UpdateNote(notes.clone()))
         .mount(server)
         .await;
@@ -135,14 +141,23 @@ async fn the_note_is_created_once_then_updated_and_the_status_set() {
 
     let first = gitlab::publish(&verdict(), &target, BOTH).await;
     assert!(first.errors.is_empty(), "{first:?}");
-    assert!(first.done.iter().any(|d| d.contains("note 302 created")), "{first:?}");
+    assert!(
+        first.done.iter().any(|d| d.contains("note 302 created")),
+        "{first:?}"
+    );
     let second = gitlab::publish(&verdict(), &target, BOTH).await;
     assert!(second.errors.is_empty(), "{second:?}");
-    assert!(second.done.iter().any(|d| d.contains("note 302 updated")), "{second:?}");
+    assert!(
+        second.done.iter().any(|d| d.contains("note 302 updated")),
+        "{second:?}"
+    );
     assert_eq!(*notes.created.lock().unwrap(), 1);
     assert_eq!(*notes.updated.lock().unwrap(), 1);
     let list = notes.list.lock().unwrap();
-    assert!(list[0]["system"].as_bool().unwrap(), "the system note is untouched");
+    assert!(
+        list[0]["system"].as_bool().unwrap(),
+        "the system note is untouched"
+    );
     assert!(list[1]["body"].as_str().unwrap().starts_with(MARKER));
 
     let requests = server.received_requests().await.unwrap();
@@ -171,7 +186,9 @@ async fn a_job_token_refused_degrades_with_the_fix() {
         .await;
     Mock::given(method("POST"))
         .and(path(NOTES))
-        .respond_with(ResponseTemplate::new(403).set_body_json(fixture("api/gitlab/forbidden.json")))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(fixture("api/gitlab/forbidden.json")),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -238,9 +255,17 @@ async fn bad_json_is_an_error_not_a_success() {
 #[test]
 fn targets_need_a_token_and_the_ci_variables() {
     let none = CiEnv::from_pairs([("CI_API_V4_URL", "https://gitlab.example.com/api/v4")]);
-    assert!(Target::from_env(&none, None, None).unwrap_err().contains("token"));
+    assert!(
+        Target::from_env(&none, None, None)
+            .unwrap_err()
+            .contains("token")
+    );
     let no_api = CiEnv::from_pairs([("CI_JOB_TOKEN", "x")]);
-    assert!(Target::from_env(&no_api, None, None).unwrap_err().contains("CI_API_V4_URL"));
+    assert!(
+        Target::from_env(&no_api, None, None)
+            .unwrap_err()
+            .contains("CI_API_V4_URL")
+    );
     let t = Target::from_env(
         &CiEnv::from_pairs([
             ("CI_JOB_TOKEN", "x"),

@@ -93,7 +93,10 @@ fn junit_is_well_formed_with_one_case_per_rule() {
     assert_eq!(cases, v.results.len());
     assert_eq!(failures, v.counts.fail as usize);
     assert_eq!(errors, 1, "the blocking inconclusive rule");
-    assert_eq!(skipped, 2, "the waived and the non-blocking inconclusive rules");
+    assert_eq!(
+        skipped, 2,
+        "the waived and the non-blocking inconclusive rules"
+    );
     assert!(xml.contains("failures=\"2\" errors=\"1\" skipped=\"2\""));
     assert!(!xml.contains("<html>"), "text is escaped");
 }
@@ -101,8 +104,7 @@ fn junit_is_well_formed_with_one_case_per_rule() {
 #[test]
 fn code_quality_issues_have_what_gitlab_requires_and_stable_unique_fingerprints() {
     let json: serde_json::Value =
-        serde_json::from_str(&render_report(&verdict(), ReportFormat::Codequality, false))
-            .unwrap();
+        serde_json::from_str(&render_report(&verdict(), ReportFormat::Codequality, false)).unwrap();
     let issues = json.as_array().unwrap();
     // T-01: 2 items, T-02: 12 items, T-03: one rule-level issue; nothing for pass/waived/info/inconclusive.
     assert_eq!(issues.len(), 15);
@@ -185,5 +187,8 @@ fn markdown_keeps_hostile_text_inert_and_fits_a_budget() {
     }
     let cut = gonogo::report::markdown::render_within(&verdict(), 800);
     assert!(cut.contains("Truncated"));
-    assert!(cut.starts_with("## ❌ NO-GO"), "the decision survives truncation");
+    assert!(
+        cut.starts_with("## ❌ NO-GO"),
+        "the decision survives truncation"
+    );
 }

@@ -286,7 +286,10 @@ fn check(args: &CheckArgs) -> Result<u8, Failure> {
         write_file(path, &crate::report::json::render(&verdict))?;
     }
     for (format, path) in &args.reports {
-        write_file(path, &crate::report::render_report(&verdict, *format, strict))?;
+        write_file(
+            path,
+            &crate::report::render_report(&verdict, *format, strict),
+        )?;
     }
     print(&crate::report::render_report(&verdict, args.format, strict));
 

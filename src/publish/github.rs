@@ -171,7 +171,9 @@ pub fn write_step_summary(v: &Verdict, env: &CiEnv) -> Result<Option<String>, St
     let Some(path) = env.get("GITHUB_STEP_SUMMARY") else {
         return Ok(None);
     };
-    let used = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0);
+    let used = std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
     let budget = STEP_SUMMARY_LIMIT.saturating_sub(used + 1);
     let text = markdown::render_within(v, budget);
     append(path, &format!("{text}\n"))
@@ -400,9 +402,9 @@ pub async fn publish(
                 Ok(line) => report.done.push(line),
                 Err((status, e)) if refused(status) => {
                     refused_once = true;
-                    report
-                        .degraded
-                        .push(format!("pull-request comment not written ({e}): {FORK_HINT}"));
+                    report.degraded.push(format!(
+                        "pull-request comment not written ({e}): {FORK_HINT}"
+                    ));
                 }
                 Err((_, e)) => report.errors.push(format!("pull-request comment: {e}")),
             },

@@ -181,7 +181,10 @@ impl Api {
                 }
                 Err(e) if attempt < ATTEMPTS && (e.is_connect() || e.is_timeout()) => true,
                 Err(e) => {
-                    return Err((None, format!("{shown}: GitLab unreachable: {}", e.without_url())));
+                    return Err((
+                        None,
+                        format!("{shown}: GitLab unreachable: {}", e.without_url()),
+                    ));
                 }
             };
             if retry {
@@ -295,14 +298,23 @@ pub async fn publish(v: &Verdict, target: &Target, options: PublishOptions) -> P
     report
 }
 
-async fn upsert_note(api: &Api, target: &Target, iid: u64, body: &str) -> Result<String, CallError> {
+async fn upsert_note(
+    api: &Api,
+    target: &Target,
+    iid: u64,
+    body: &str,
+) -> Result<String, CallError> {
     let notes_url = format!("{}/merge_requests/{iid}/notes", target.project_url());
     let mut existing = None;
     'pages: for page in 1..=NOTE_PAGES {
         let url = format!("{notes_url}?per_page=100&page={page}&sort=asc&order_by=created_at");
         let answer = api.send(reqwest::Method::GET, &url, None).await?;
-        let notes: Vec<Note> = serde_json::from_value(answer)
-            .map_err(|e| (None, format!("{notes_url}: unexpected answer from GitLab: {e}")))?;
+        let notes: Vec<Note> = serde_json::from_value(answer).map_err(|e| {
+            (
+                None,
+                format!("{notes_url}: unexpected answer from GitLab: {e}"),
+            )
+        })?;
         let n = notes.len();
         for note in notes {
             if !note.system && note.body.contains(MARKER) {

@@ -190,7 +190,11 @@ impl PublishReport {
             .map(|d| format!("published: {d}"))
             .collect();
         out.extend(self.degraded.iter().map(|d| format!("warning: {d}")));
-        out.extend(self.errors.iter().map(|e| format!("error: publishing: {e}")));
+        out.extend(
+            self.errors
+                .iter()
+                .map(|e| format!("error: publishing: {e}")),
+        );
         out
     }
 }

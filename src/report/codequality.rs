@@ -9,7 +9,7 @@
 
 use serde_json::{Value as Json, json};
 
-use super::{evidence_input, first_line, fingerprint, is_flagged, item_location};
+use super::{evidence_input, fingerprint, first_line, is_flagged, item_location};
 use crate::eval::{Outcome, Verdict};
 use crate::evidence::Location;
 

@@ -29,7 +29,11 @@ pub fn render(v: &Verdict) -> String {
         .filter(|r| {
             matches!(
                 r.outcome,
-                Outcome::Waived | Outcome::Inconclusive { blocking: false, .. }
+                Outcome::Waived
+                    | Outcome::Inconclusive {
+                        blocking: false,
+                        ..
+                    }
             )
         })
         .count();

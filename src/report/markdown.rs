@@ -35,7 +35,8 @@ pub fn render_within(v: &Verdict, max_bytes: usize) -> String {
 }
 
 fn truncate(text: &str, max_bytes: usize) -> String {
-    let note = "\n\n> **Truncated** to fit the host's size limit: the JSON verdict has everything.\n";
+    let note =
+        "\n\n> **Truncated** to fit the host's size limit: the JSON verdict has everything.\n";
     let closers_room = 16 * "</details>\n".len();
     let budget = max_bytes.saturating_sub(note.len() + closers_room);
     let mut cut = budget.min(text.len());
@@ -85,7 +86,10 @@ fn decision_icon(d: Decision) -> &'static str {
 }
 
 fn needs_attention(o: &Outcome) -> bool {
-    matches!(o, Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. })
+    matches!(
+        o,
+        Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
+    )
 }
 
 /// Escapes untrusted text for a table cell or a list item: one line, no Markdown or HTML

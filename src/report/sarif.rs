@@ -8,7 +8,7 @@
 
 use serde_json::{Value as Json, json};
 
-use super::{first_line, fingerprint, is_flagged, item_location};
+use super::{fingerprint, first_line, is_flagged, item_location};
 use crate::eval::{Outcome, Verdict};
 use crate::evidence::Location;
 
