@@ -65,6 +65,7 @@ const BOTH: PublishOptions = PublishOptions {
     strict: false,
     status: true,
     comment: true,
+    summary_written: false,
 };
 
 /// Comments of one pull request, kept by the fake server so the second run sees the first's.
@@ -286,8 +287,18 @@ async fn a_read_only_fork_token_degrades_to_the_step_summary() {
         assert!(!d.contains(TOKEN));
     }
     let text = std::fs::read_to_string(&summary).unwrap();
-    assert!(text.contains("NO-GO"));
+    assert_eq!(text.matches("NO-GO").count(), 1, "written once");
     assert!(report.done.iter().any(|d| d.contains("step summary")));
+
+    // `check --publish` has written the summary already: no second copy.
+    let already = PublishOptions {
+        summary_written: true,
+        ..BOTH
+    };
+    let again = github::publish(&verdict(), &target, already, &e).await;
+    assert_eq!(again.degraded.len(), 2, "{again:?}");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(text.matches("NO-GO").count(), 1, "not appended twice");
 }
 
 #[tokio::test]

@@ -49,6 +49,7 @@ const BOTH: PublishOptions = PublishOptions {
     strict: false,
     status: true,
     comment: true,
+    summary_written: false,
 };
 
 #[derive(Clone, Default)]

@@ -314,6 +314,7 @@ fn check(args: &CheckArgs) -> Result<u8, Failure> {
             strict,
             status: true,
             comment: true,
+            summary_written: env.is_github_actions(),
         };
         let report = runtime.block_on(crate::publish::publish_to(
             &verdict, &platforms, None, None, options, &env,
@@ -349,6 +350,7 @@ fn publish(args: &crate::publish::PublishArgs) -> Result<u8, Failure> {
         strict: args.strict,
         status: !args.no_status,
         comment: !args.no_comment,
+        summary_written: false,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -414,6 +414,10 @@ pub async fn publish(
         report.degraded.push(
             "not running under GitHub Actions: no step summary to fall back to; the verdict is in the log".into(),
         );
+    } else if refused_once && options.summary_written {
+        report
+            .done
+            .push("the step summary already holds the verdict".into());
     } else if refused_once {
         match write_step_summary(v, env) {
             Ok(Some(p)) => report.done.push(format!("step summary written to {p}")),

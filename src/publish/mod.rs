@@ -119,6 +119,9 @@ pub struct PublishOptions {
     pub strict: bool,
     pub status: bool,
     pub comment: bool,
+    /// The step summary is already written (`check` under GitHub Actions): a refused write
+    /// must not append it twice.
+    pub summary_written: bool,
 }
 
 /// The hidden marker that identifies gonogo's comment or note, so a second run edits it
