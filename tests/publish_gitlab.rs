@@ -154,7 +154,7 @@ async fn the_note_is_created_once_then_updated_and_the_status_set() {
     );
     assert_eq!(*notes.created.lock().unwrap(), 1);
     assert_eq!(*notes.updated.lock().unwrap(), 1);
-    let list = notes.list.lock().unwrap();
+    let list = notes.list.lock().unwrap().clone();
     assert!(
         list[0]["system"].as_bool().unwrap(),
         "the system note is untouched"
