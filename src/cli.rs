@@ -40,6 +40,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Parse one report and print what gonogo read from it.
     Inspect(InspectArgs),
+    /// Publish a JSON verdict (from `check --output`): GitHub check run, pull-request comment and
+    /// step summary, or GitLab merge-request note and commit status.
+    Publish(crate::publish::PublishArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -89,10 +92,18 @@ pub struct CheckArgs {
     pub config: ConfigArgs,
     /// Report format on stdout.
     #[arg(short, long, value_enum, default_value = "human")]
-    pub format: crate::report::Format,
+    pub format: crate::report::ReportFormat,
     /// Also write the JSON verdict to this file.
     #[arg(short, long, env = "GONOGO_OUTPUT")]
     pub output: Option<PathBuf>,
+    /// Also write a report to a file, `FORMAT=PATH` (repeatable): json, markdown, junit,
+    /// codequality, sarif, dotenv, human.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(crate::report::ReportFormat, PathBuf)>,
+    /// Publish the verdict to the CI platform's API (GitHub check run and PR comment, GitLab MR
+    /// note and commit status); tokens come from the environment.
+    #[arg(long, env = "GONOGO_PUBLISH")]
+    pub publish: bool,
     /// Warnings fail the gate (exit 2).
     #[arg(long, env = "GONOGO_STRICT")]
     pub strict: bool,
@@ -105,6 +116,26 @@ pub struct CheckArgs {
     /// Evaluate as of this date (YYYY-MM-DD) instead of today: waiver expiry, reproducible runs.
     #[arg(long, env = "GONOGO_TODAY", hide = true)]
     pub today: Option<String>,
+}
+
+fn parse_report(s: &str) -> Result<(crate::report::ReportFormat, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH"))?;
+    let format = crate::report::ReportFormat::from_str(format.trim(), true).map_err(|_| {
+        let known: Vec<String> = crate::report::ReportFormat::value_variants()
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect();
+        format!(
+            "unknown report format `{format}` (known: {})",
+            known.join(", ")
+        )
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}` has no path"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod evidence;
 pub mod fetch;
 pub mod parse;
+pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod yaml;

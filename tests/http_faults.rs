@@ -47,6 +47,28 @@ async fn a_server_that_is_down_is_unreachable_after_retries() {
 }
 
 #[tokio::test]
+async fn a_connection_dropped_before_the_answer_is_retried() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let mut buf = [0u8; 2048];
+        let (mut first, _) = listener.accept().unwrap();
+        let _ = first.read(&mut buf);
+        drop(first);
+        let (mut second, _) = listener.accept().unwrap();
+        let _ = second.read(&mut buf);
+        second
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+            .unwrap();
+    });
+    let url = format!("http://127.0.0.1:{port}/x");
+    let body = client().get_bytes(&url, &spec(&url)).await.unwrap();
+    assert_eq!(body, b"ok");
+    server.join().unwrap();
+}
+
+#[tokio::test]
 async fn a_slow_server_times_out_per_request() {
     let server = MockServer::start().await;
     Mock::given(path("/slow"))

@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(args) => init::init(&args),
         Command::Schema(args) => schema(args.kind),
         Command::Inspect(args) => inspect::inspect(&args),
+        Command::Publish(args) => publish(&args),
     };
     match result {
         Ok(code) => code,
@@ -281,11 +282,96 @@ fn check(args: &CheckArgs) -> Result<u8, Failure> {
             .as_ref()
             .map(|p| loaded.config.root.join(p))
     });
-    if let Some(path) = output {
-        write_file(&path, &crate::report::json::render(&verdict))?;
+    if let Some(path) = &output {
+        write_file(path, &crate::report::json::render(&verdict))?;
     }
-    print(&crate::report::render(&verdict, args.format));
+    for (format, path) in &args.reports {
+        write_file(
+            path,
+            &crate::report::render_report(&verdict, *format, strict),
+        )?;
+    }
+    print(&crate::report::render_report(&verdict, args.format, strict));
+
+    let env = crate::publish::CiEnv::from_process();
+    if env.is_github_actions() {
+        let (commands, errors) =
+            crate::publish::github::write_step_files(&verdict, strict, output.as_deref(), &env);
+        let text: String = commands.iter().map(|c| format!("{c}\n")).collect();
+        // Workflow commands go to stdout unless stdout carries a machine-readable report.
+        if args.format == crate::report::ReportFormat::Human {
+            print(&text);
+        } else {
+            let _ = anstream::stderr().write_all(text.as_bytes());
+        }
+        for e in errors {
+            let _ = writeln!(anstream::stderr(), "warning: {e}");
+        }
+    }
+    if args.publish {
+        let platforms = crate::publish::platforms(false, false, &env);
+        let options = crate::publish::PublishOptions {
+            strict,
+            status: true,
+            comment: true,
+            summary_written: env.is_github_actions(),
+        };
+        let report = runtime.block_on(crate::publish::publish_to(
+            &verdict, &platforms, None, None, options, &env,
+        ));
+        for line in report.lines() {
+            let _ = writeln!(anstream::stderr(), "{line}");
+        }
+    }
     Ok(verdict.decision.exit_code(strict))
+}
+
+/// `gonogo publish verdict.json`: reports a verdict computed elsewhere (an untrusted job).
+fn publish(args: &crate::publish::PublishArgs) -> Result<u8, Failure> {
+    let bytes = std::fs::read(&args.verdict)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", args.verdict.display())))?;
+    let verdict: Verdict = serde_json::from_slice(&bytes).map_err(|e| {
+        Failure::Usage(format!(
+            "{} is not a gonogo JSON verdict: {e}",
+            args.verdict.display()
+        ))
+    })?;
+    if verdict.schema_version != crate::eval::VERDICT_SCHEMA_VERSION {
+        return Err(Failure::Usage(format!(
+            "{} has schema_version {}; this gonogo reads {}",
+            args.verdict.display(),
+            verdict.schema_version,
+            crate::eval::VERDICT_SCHEMA_VERSION
+        )));
+    }
+    let env = crate::publish::CiEnv::from_process();
+    let platforms = crate::publish::platforms(args.github, args.gitlab, &env);
+    let options = crate::publish::PublishOptions {
+        strict: args.strict,
+        status: !args.no_status,
+        comment: !args.no_comment,
+        summary_written: false,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))?;
+    let report = runtime.block_on(crate::publish::publish_to(
+        &verdict,
+        &platforms,
+        args.pr,
+        args.sha.clone(),
+        options,
+        &env,
+    ));
+    for line in report.lines() {
+        let _ = writeln!(anstream::stderr(), "{line}");
+    }
+    if report.errors.is_empty() {
+        Ok(0)
+    } else {
+        Ok(EXIT_CONFIG)
+    }
 }
 
 fn preview(

@@ -46,7 +46,7 @@ fn default_source() -> String {
     "alertmanager".into()
 }
 
-/// A validated [`AlertsSpec`], its matchers normalised.
+/// `alerts`: alerts firing in an `alertmanager` source (matchers checked when the rule is loaded).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "AlertsSpec", into = "AlertsSpec")]
 pub struct AlertsCheck {

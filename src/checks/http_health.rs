@@ -68,7 +68,7 @@ fn default_source() -> String {
     "http".into()
 }
 
-/// A validated [`HttpHealthSpec`].
+/// `http-health`: an `http` source's status, content type, body and metrics text.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "HttpHealthSpec", into = "HttpHealthSpec")]
 pub struct HttpHealthCheck(HttpHealthSpec);

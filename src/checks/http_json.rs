@@ -51,7 +51,7 @@ fn default_source() -> String {
     "http".into()
 }
 
-/// A validated [`HttpJsonSpec`].
+/// `http-json`: a value from an `http` source's JSON answer (the path checked when the rule is loaded).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "HttpJsonSpec", into = "HttpJsonSpec")]
 pub struct HttpJsonCheck(HttpJsonSpec);

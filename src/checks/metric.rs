@@ -84,7 +84,7 @@ fn default_source() -> String {
     "prometheus".into()
 }
 
-/// A validated [`MetricSpec`]: problems are reported when the rule is loaded, with its position.
+/// `metric`: a PromQL query against a `prometheus` source (checked when the rule is loaded).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "MetricSpec", into = "MetricSpec")]
 pub struct MetricCheck(MetricSpec);

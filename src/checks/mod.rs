@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::evidence::{Evidence, Location, Missing, MissingReason, Value};
 
 /// The evidence a check needs; also the key under which `fetch` stores it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type", content = "name")]
 pub enum Need {
     /// A named source from `gonogo.yaml`.
@@ -63,7 +63,7 @@ impl std::fmt::Display for Need {
 }
 
 /// A detail behind a measurement: a failed test, a finding, a missing field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Item {
     /// What a waiver's `match` compares against.
     pub key: String,

@@ -2,10 +2,11 @@
 //! what was read (digest, size, time), so it can be archived as proof.
 //!
 //! Its JSON form is a versioned contract (`schema_version`); collections are sorted so two runs
-//! on the same inputs give the same bytes, timestamps aside.
+//! on the same inputs give the same bytes, timestamps aside. It reads back too (`Deserialize`), so
+//! `gonogo publish verdict.json` can report a verdict computed in another, untrusted job.
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::waivers::WaiverStatus;
 use crate::checks::{Item, Need};
@@ -14,7 +15,7 @@ use crate::rules::{EnvType, Level, OnMissing, PlannedRule, Stage};
 
 pub const VERDICT_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Go,
@@ -68,7 +69,7 @@ impl Decision {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Outcome {
     Pass,
@@ -97,7 +98,7 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionResult {
     pub criterion: String,
     pub metric: String,
@@ -108,12 +109,12 @@ pub struct CriterionResult {
     pub preferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleResult {
     pub id: String,
     pub title: String,
     pub reference: String,
-    pub check: &'static str,
+    pub check: String,
     pub level: Level,
     pub on_missing: OnMissing,
     pub outcome: Outcome,
@@ -126,9 +127,9 @@ pub struct RuleResult {
     pub items: Vec<Item>,
     pub items_total: u64,
     pub waived_items: u64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overridden_by: Vec<String>,
 }
 
@@ -139,7 +140,7 @@ impl RuleResult {
             id: rule.id.clone(),
             title: rule.title.clone(),
             reference: rule.reference.clone(),
-            check: rule.check.kind_id(),
+            check: rule.check.kind_id().to_string(),
             level: planned.level,
             on_missing: planned.on_missing,
             outcome: Outcome::Pass,
@@ -156,7 +157,7 @@ impl RuleResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub pass: u32,
     pub warn: u32,
@@ -184,7 +185,7 @@ impl Counts {
 }
 
 /// One input read: a file or a URL (without credentials).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputRecord {
     pub location: String,
     pub sha256: String,
@@ -196,7 +197,7 @@ pub struct InputRecord {
 }
 
 /// What one need resolved to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceReport {
     pub need: Need,
     /// The report format or endpoint kind used.
@@ -208,7 +209,7 @@ pub struct SourceReport {
 }
 
 /// Preview of the next stage, non-blocking (`check --next`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NextPreview {
     pub stage: Stage,
     pub decision: Decision,
@@ -216,7 +217,7 @@ pub struct NextPreview {
     pub blockers: Vec<RuleResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub schema_version: u32,
     pub tool: String,

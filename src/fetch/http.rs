@@ -268,7 +268,9 @@ impl Client {
                     }
                 }
                 Err(e) => {
-                    let retryable = e.is_connect() || e.is_timeout();
+                    // `is_request`: the connection dropped before an answer (a reset, a pooled
+                    // connection the server closed); the requests sent here are all idempotent.
+                    let retryable = e.is_connect() || e.is_timeout() || e.is_request();
                     if !retryable || attempt >= MAX_ATTEMPTS {
                         return Err(Missing::new(
                             MissingReason::Unreachable,

@@ -56,7 +56,7 @@ impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             deadline: Duration::from_secs(300),
-            concurrency: 8,
+            concurrency: 32,
             request_timeout: Duration::from_secs(30),
             max_document_bytes: 16 * 1024 * 1024,
             max_body_bytes: 256 * 1024 * 1024,
@@ -161,6 +161,13 @@ async fn resolve(
         kind: None,
         inputs: vec![],
         error: None,
+    };
+    let spec = match spec.map(|s| s.with_env_expanded()).transpose() {
+        Ok(spec) => spec,
+        Err(missing) => {
+            report.error = Some(missing.to_string());
+            return (Err(missing), report);
+        }
     };
     let result = match need {
         Need::Files(patterns) => {

@@ -544,7 +544,9 @@ fn resolve_nested(vars: &mut BTreeMap<String, Json>) {
     }
     for _ in 0..8 {
         let snapshot = vars.clone();
-        let changed = vars.values_mut().fold(false, |acc, v| walk(v, &snapshot) | acc);
+        let changed = vars
+            .values_mut()
+            .fold(false, |acc, v| walk(v, &snapshot) | acc);
         if !changed {
             break;
         }

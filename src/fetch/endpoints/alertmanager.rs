@@ -279,6 +279,8 @@ mod tests {
         assert!(normalize_matcher(r#"a="x"#).is_err());
     }
 
+    /// Hand-written in the `gettableAlert` shape of Alertmanager's API v2 (api/v2/openapi.yaml);
+    /// `mutedBy` is 0.27+ (time intervals), `unprocessed` an alert not yet through the pipeline.
     #[test]
     fn silenced_inhibited_and_muted_alerts_are_left_out() {
         let body = br#"[

@@ -228,6 +228,8 @@ fn is_float(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The example of the Prometheus documentation (docs/instrumenting/exposition_formats.md);
+    /// `promtool check metrics` parses it too (it only lints the missing HELP lines).
     const GOOD: &str = r#"# HELP http_requests_total The total number of HTTP requests.
 # TYPE http_requests_total counter
 http_requests_total{method="post",code="200"} 1027 1395066363000

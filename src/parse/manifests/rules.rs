@@ -85,6 +85,13 @@ pub fn check(manifests: &Manifests, options: &Options) -> Report {
     let objects = &manifests.objects;
     let workloads: Vec<Workload<'_>> = objects.iter().filter_map(Workload::of).collect();
     let hpas = autoscalers(objects);
+    let of_kind =
+        |kind: &str| -> Vec<&Object> { objects.iter().filter(|o| o.kind == kind).collect() };
+    let selectors = Selectors {
+        network_policies: of_kind("NetworkPolicy"),
+        disruption_budgets: of_kind("PodDisruptionBudget"),
+        autoscalers: hpas,
+    };
     let mut containers = 0u64;
     for object in objects {
         object_rules(&mut out, object);
@@ -95,11 +102,11 @@ pub fn check(manifests: &Manifests, options: &Options) -> Report {
     for w in &workloads {
         let cs = w.containers();
         containers += cs.len() as u64;
-        pod_rules(&mut out, w, objects, &hpas);
+        pod_rules(&mut out, w, &selectors);
         for c in &cs {
             container_rules(&mut out, w, c);
         }
-        let hpa = hpas.get(&target_key(w.object));
+        let hpa = selectors.autoscalers.get(&target_key(w.object));
         let (pod, missing) = pod_limits(&cs);
         without_limits += missing;
         match w.replicas(hpa.map(|h| h.1)) {
@@ -161,6 +168,13 @@ pub fn check(manifests: &Manifests, options: &Options) -> Report {
     }
     report.findings.notes.extend(notes);
     report
+}
+
+/// The objects that select or scale workloads, gathered once.
+struct Selectors<'a> {
+    network_policies: Vec<&'a Object>,
+    disruption_budgets: Vec<&'a Object>,
+    autoscalers: BTreeMap<TargetKey, (i64, i64)>,
 }
 
 /// `(namespace, kind, name)` of a scale target.
@@ -358,12 +372,7 @@ fn pvc_size(out: &mut Out<'_>, o: &Object, spec: &Node, what: &str) {
     );
 }
 
-fn pod_rules(
-    out: &mut Out<'_>,
-    w: &Workload<'_>,
-    objects: &[Object],
-    hpas: &BTreeMap<TargetKey, (i64, i64)>,
-) {
+fn pod_rules(out: &mut Out<'_>, w: &Workload<'_>, sel: &Selectors<'_>) {
     let o = w.object;
     let labels_line = w
         .metadata
@@ -440,9 +449,11 @@ fn pod_rules(
         }
     }
     if out.on(RuleId::NetworkPolicy) {
-        let policies: Vec<&Object> = objects
+        let policies: Vec<&Object> = sel
+            .network_policies
             .iter()
-            .filter(|p| p.kind == "NetworkPolicy" && same_namespace(p, o))
+            .copied()
+            .filter(|p| same_namespace(p, o))
             .collect();
         let selected = policies.iter().any(|p| {
             selects(
@@ -473,7 +484,7 @@ fn pod_rules(
         }
     }
     if out.on(RuleId::Resilience) && o.kind == "Deployment" {
-        resilience(out, w, objects, hpas);
+        resilience(out, w, sel);
     }
 }
 
@@ -504,15 +515,10 @@ fn label_problems(w: &Workload<'_>, required: &[&str], options: &Options) -> Vec
 
 /// Production resilience of a Deployment: at least 2 replicas (or an autoscaler whose minimum
 /// is), pods spread by anti-affinity or topology constraints, and a PodDisruptionBudget.
-fn resilience(
-    out: &mut Out<'_>,
-    w: &Workload<'_>,
-    objects: &[Object],
-    hpas: &BTreeMap<TargetKey, (i64, i64)>,
-) {
+fn resilience(out: &mut Out<'_>, w: &Workload<'_>, sel: &Selectors<'_>) {
     let o = w.object;
     let spec = field(&o.node, "spec");
-    let replicas = match hpas.get(&target_key(o)) {
+    let replicas = match sel.autoscalers.get(&target_key(o)) {
         Some((min, _)) => *min,
         None => int(spec.and_then(|s| field(s, "replicas"))).unwrap_or(1),
     };
@@ -540,9 +546,8 @@ fn resilience(
             "pods are not spread: add a podAntiAffinity or topologySpreadConstraints across nodes or zones".into(),
         );
     }
-    let has_pdb = objects.iter().any(|p| {
-        p.kind == "PodDisruptionBudget"
-            && same_namespace(p, o)
+    let has_pdb = sel.disruption_budgets.iter().any(|p| {
+        same_namespace(p, o)
             && selects(
                 field(&p.node, "spec").and_then(|s| field(s, "selector")),
                 &w.labels,

@@ -408,18 +408,20 @@ fn probes_quota_and_names_edge_cases() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-very-long-pod-name-that-goes-on-and-on-and-on-beyond-the-dns-label-limit\n  labels: {app: a, env: dev, tier: backend}\nspec:\n  containers:\n    - name: c\n      image: quay.io/x/y:1\n      startupProbe: {exec: {command: [true]}}\n      livenessProbe: {exec: {command: [true]}}\n      resources:\n        limits: {cpu: 1500m, memory: 1Gi, nvidia.com/gpu: 1}\n        requests: {cpu: 1, memory: 1Gi}\n      securityContext: {readOnlyRootFilesystem: true, capabilities: {add: [NET_ADMIN]}}\n";
     let mut m = Manifests::default();
     load("pod.yaml", text, &mut m).unwrap();
-    let mut o = Options::default();
-    o.quota = Some(Quota {
-        cpu: Some(1.0),
-        memory: None,
-        gpu: Some(0.0),
-    });
-    o.rules = vec![
-        RuleId::Probes,
-        RuleId::Quota,
-        RuleId::HistoryAndNames,
-        RuleId::SecurityContext,
-    ];
+    let o = Options {
+        quota: Some(Quota {
+            cpu: Some(1.0),
+            memory: None,
+            gpu: Some(0.0),
+        }),
+        rules: vec![
+            RuleId::Probes,
+            RuleId::Quota,
+            RuleId::HistoryAndNames,
+            RuleId::SecurityContext,
+        ],
+        ..Options::default()
+    };
     let report = check(&m, &o);
     let got: Vec<String> = report
         .findings
@@ -436,5 +438,43 @@ fn probes_quota_and_names_edge_cases() {
             "CPN-K8S-15: the gpu limits of all workloads add up to 1 (replicas included), over the quota of 0",
         ],
         "startup + liveness satisfies the probes rule"
+    );
+}
+
+#[test]
+fn a_large_render_is_counted_exactly() {
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: ns{}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: d{i}, env: dev, tier: backend}}\n    spec:\n      containers:\n        - name: c\n          image: docker.io/library/nginx:latest\n",
+            i % 50
+        ));
+    }
+    for n in 0..25 {
+        text.push_str(&format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: ns{n}}}\nspec: {{podSelector: {{}}}}\n"
+        ));
+    }
+    let mut m = Manifests::default();
+    load("big.yaml", &text, &mut m).unwrap();
+    let o = Options {
+        rules: vec![RuleId::ImageTag, RuleId::NetworkPolicy],
+        ..Options::default()
+    };
+    let report = check(&m, &o);
+    assert_eq!(report.objects, 2_025);
+    let count = |id: &str| {
+        report
+            .findings
+            .findings
+            .iter()
+            .filter(|f| f.id == id)
+            .count()
+    };
+    assert_eq!(count("CPN-K8S-04"), 2_000);
+    assert_eq!(
+        count("CPN-K8S-14"),
+        1_000,
+        "half the namespaces have a policy"
     );
 }

@@ -1,0 +1,256 @@
+//! Prometheus HTTP API client: instant and range PromQL queries, for Prometheus itself and the
+//! systems that speak its API (Thanos, Mimir, VictoriaMetrics, Grafana's datasource proxy, an
+//! Observatorium tenant path).
+//!
+//! The source `url` is the API base, whatever its prefix
+//! (`https://obs.example/api/metrics/v1/<tenant>`); `/api/v1/query` or `/api/v1/query_range` is
+//! appended. Queries go by GET, or by POST form when the PromQL is long (Prometheus accepts both).
+//!
+//! The answer becomes a [`ValueSet`] keyed by series (`up{instance="a",job="b"}`, `{}` without
+//! labels, `scalar`, `string`): range results are reduced per series over the window (`last`,
+//! `min`, `max`, `avg`, `sum`, `quantile`), so the `metric` check sees one number per series.
+//! API errors (`status: error`) keep the API's own message; an empty result, or one where every
+//! series is NaN, is `Missing` with reason `empty`: no data is never a pass. API `warnings` and
+//! `infos` become notes on the evidence.
+
+mod answer;
+
+use std::time::{Duration, SystemTime};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::sampling::{self, Sampling};
+use crate::config::{SourceSpec, parse_duration};
+use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
+use crate::fetch::http::{self, Client, Request as HttpRequest};
+
+pub use answer::{Reducer, parse_response, reduce_points, series_key};
+
+/// PromQL longer than this (URL-encoded) goes by POST, below proxies' URL limits.
+const MAX_GET_QUERY: usize = 2000;
+
+/// Prometheus refuses range queries of more points than this per series.
+pub const MAX_POINTS: u64 = 11_000;
+
+/// How a range of points becomes one value per series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Reduce {
+    /// The most recent point.
+    #[default]
+    Last,
+    Min,
+    Max,
+    Avg,
+    Sum,
+    /// The `q`-quantile of the points (as PromQL's `quantile_over_time`).
+    Quantile,
+}
+
+/// A query window: `range: {window: 7d, step: 5m}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// How far back from now (`7d`).
+    pub window: String,
+    /// Resolution (`5m`); by default the window / 1000, at least 1s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+}
+
+impl Range {
+    /// The window and step as durations, checked against Prometheus' point limit.
+    pub fn durations(&self) -> Result<(Duration, Duration), String> {
+        let window = parse_duration(&self.window).map_err(|e| format!("range.window: {e}"))?;
+        if window < Duration::from_secs(1) {
+            return Err("range.window must be at least 1s".into());
+        }
+        let step = match &self.step {
+            Some(s) => parse_duration(s).map_err(|e| format!("range.step: {e}"))?,
+            None => Duration::from_secs(window.as_secs().div_ceil(1000).max(1)),
+        };
+        if step < Duration::from_millis(1) {
+            return Err("range.step must be longer than 0".into());
+        }
+        let points = window.as_millis() / step.as_millis();
+        if points > u128::from(MAX_POINTS) {
+            return Err(format!(
+                "range {} / step {} gives {points} points per series; Prometheus refuses more than {MAX_POINTS}: use a larger step",
+                self.window,
+                self.step.as_deref().unwrap_or("(default)")
+            ));
+        }
+        Ok((window, step))
+    }
+}
+
+/// What the `metric` check asks of a `prometheus` source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "api")]
+pub enum Request {
+    #[serde(rename = "prometheus/query")]
+    Query(Query),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<Range>,
+    #[serde(default)]
+    pub reduce: Reduce,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<f64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_nan: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
+}
+
+/// Runs `request` (canonical JSON of [`Request`]) against the source.
+pub async fn query(
+    source: &str,
+    spec: &SourceSpec,
+    request: &str,
+    client: &Client,
+) -> Result<Evidence, Missing> {
+    let Request::Query(q) = serde_json::from_str(request).map_err(|_| {
+        Missing::new(
+            MissingReason::WrongKind,
+            format!("source `{source}` is a Prometheus API; only the `metric` check reads it"),
+        )
+    })?;
+    let base = spec.url.as_deref().ok_or_else(|| {
+        Missing::new(
+            MissingReason::NotConfigured,
+            format!("source `{source}` (prometheus) has no `url`"),
+        )
+    })?;
+    let values = match &q.sampling {
+        None => once(base, &q, spec, client).await?,
+        Some(s) => {
+            let label = format!("{source} `{}`", short(&q.query));
+            sampling::run(
+                s,
+                &label,
+                client.deadline(),
+                || once(base, &q, spec, client),
+                |v| {
+                    let m = crate::checks::metric::summarize(v, q.ignore_nan, &mut |_| false);
+                    sampling::meets(&m, &s.until)
+                },
+            )
+            .await?
+        }
+    };
+    Ok(Evidence::Values(values))
+}
+
+fn short(query: &str) -> String {
+    let one_line: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}…", one_line.chars().take(59).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// One query, answered.
+async fn once(
+    base: &str,
+    q: &Query,
+    spec: &SourceSpec,
+    client: &Client,
+) -> Result<ValueSet, Missing> {
+    let mut params = vec![("query".to_string(), q.query.clone())];
+    let path = match &q.range {
+        None => "api/v1/query",
+        Some(r) => {
+            let (window, step) = r
+                .durations()
+                .map_err(|e| Missing::new(MissingReason::ParseError, e))?;
+            let end = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default();
+            let start = end.saturating_sub(window);
+            params.push(("start".into(), seconds(start)));
+            params.push(("end".into(), seconds(end)));
+            params.push(("step".into(), seconds(step)));
+            "api/v1/query_range"
+        }
+    };
+    if let Some(t) = spec.timeout.as_deref().and_then(|t| parse_duration(t).ok()) {
+        params.push(("timeout".into(), format!("{}s", t.as_secs().max(1))));
+    }
+    let url = http::join(base, path);
+    let encoded: usize = params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
+    let request = if encoded > MAX_GET_QUERY {
+        HttpRequest::post_form(url, params)
+    } else {
+        HttpRequest::get(url).query(params)
+    }
+    .accept("application/json");
+    let response = client.send(&request, spec).await?;
+    let reduce = match (q.reduce, q.q) {
+        (Reduce::Quantile, Some(q)) => Reducer::Quantile(q),
+        (Reduce::Quantile, None) => {
+            return Err(Missing::new(
+                MissingReason::ParseError,
+                "reduce: quantile needs `q`",
+            ));
+        }
+        (other, _) => Reducer::Simple(other),
+    };
+    parse_response(
+        &response.body,
+        response.status.as_u16(),
+        response.content_type().as_deref(),
+        reduce,
+        &response.shown,
+    )
+}
+
+fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}.{:03}", ms / 1000, ms % 1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_limits() {
+        let r = |w: &str, s: Option<&str>| Range {
+            window: w.into(),
+            step: s.map(Into::into),
+        };
+        assert_eq!(
+            r("7d", Some("5m")).durations().unwrap(),
+            (Duration::from_secs(604_800), Duration::from_secs(300))
+        );
+        assert_eq!(
+            r("7d", None).durations().unwrap().1,
+            Duration::from_secs(605)
+        );
+        assert!(
+            r("7d", Some("30s"))
+                .durations()
+                .unwrap_err()
+                .contains("11000")
+        );
+        assert!(r("7x", None).durations().is_err());
+    }
+
+    #[test]
+    fn long_queries_are_shortened_for_progress() {
+        assert_eq!(short("sum(rate(x[5m]))\n  / 2"), "sum(rate(x[5m])) / 2");
+        assert_eq!(short(&"a".repeat(100)).chars().count(), 60);
+    }
+}

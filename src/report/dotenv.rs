@@ -1,0 +1,44 @@
+//! A dotenv report (`artifacts:reports:dotenv` in GitLab): the decision as variables for later
+//! jobs (`GONOGO_DECISION`, `GONOGO_EXIT_CODE`, counts, stage).
+//!
+//! GitLab's dotenv parser takes `KEY=VALUE` lines with no quoting rules worth relying on, so
+//! values are plain tokens: snake_case decision, numbers, the stage id stripped to safe
+//! characters.
+
+use std::fmt::Write as _;
+
+use crate::eval::{Decision, Verdict};
+
+pub fn decision_token(d: Decision) -> &'static str {
+    match d {
+        Decision::Go => "go",
+        Decision::GoWithWarnings => "go_with_warnings",
+        Decision::NoGo => "no_go",
+        Decision::Inconclusive => "inconclusive",
+    }
+}
+
+pub fn render(v: &Verdict, strict: bool) -> String {
+    let c = &v.counts;
+    let stage_id: String = v
+        .stage
+        .id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let mut out = String::new();
+    for (k, val) in [
+        ("GONOGO_DECISION", decision_token(v.decision).to_string()),
+        ("GONOGO_EXIT_CODE", v.decision.exit_code(strict).to_string()),
+        ("GONOGO_STAGE", v.stage.number.to_string()),
+        ("GONOGO_STAGE_ID", stage_id),
+        ("GONOGO_FAILED", c.fail.to_string()),
+        ("GONOGO_WARNED", c.warn.to_string()),
+        ("GONOGO_INCONCLUSIVE", c.inconclusive.to_string()),
+        ("GONOGO_WAIVED", c.waived.to_string()),
+        ("GONOGO_PASSED", c.pass.to_string()),
+    ] {
+        let _ = writeln!(out, "{k}={val}");
+    }
+    out
+}

@@ -1,0 +1,398 @@
+//! The Markdown summary: what a GitHub step summary, a check run, a pull-request comment and a
+//! GitLab merge-request note show.
+//!
+//! It leads with the decision and a compact table of what needs attention (failed, warned,
+//! inconclusive), then folds everything else into `<details>`, because reviewers read the top
+//! and expand on demand. Text from evidence (test names, messages, paths) is untrusted: it is
+//! escaped so it cannot break the table, inject links or HTML, or @-mention people.
+//!
+//! Hosts cap sizes (1 MiB for a step summary, 65,536 characters for a comment), so
+//! [`render_within`] first shows fewer items per rule and, only if that is not enough, cuts at
+//! a line boundary, closes the open `<details>` and says so.
+
+use std::fmt::Write as _;
+
+use super::{first_line, item_location, outcome_label, outcome_text};
+use crate::eval::{CriterionResult, Decision, Outcome, RuleResult, Verdict};
+use crate::evidence::{Value, format_number};
+
+/// Items listed per rule when there is room.
+const ITEMS_PER_RULE: usize = 20;
+
+pub fn render(v: &Verdict) -> String {
+    build(v, ITEMS_PER_RULE)
+}
+
+/// The summary in at most `max_bytes` bytes (UTF-8), degraded gracefully.
+pub fn render_within(v: &Verdict, max_bytes: usize) -> String {
+    for items in [ITEMS_PER_RULE, 5, 0] {
+        let text = build(v, items);
+        if text.len() <= max_bytes {
+            return text;
+        }
+    }
+    truncate(&build(v, 0), max_bytes)
+}
+
+fn truncate(text: &str, max_bytes: usize) -> String {
+    let note =
+        "\n\n> **Truncated** to fit the host's size limit: the JSON verdict has everything.\n";
+    let closers_room = 16 * "</details>\n".len();
+    let budget = max_bytes.saturating_sub(note.len() + closers_room);
+    let mut cut = budget.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let kept = match text[..cut].rfind('\n') {
+        Some(i) => &text[..i + 1],
+        None => "",
+    };
+    let mut out = kept.to_string();
+    let open = kept.matches("<details>").count();
+    let closed = kept.matches("</details>").count();
+    for _ in closed..open.min(closed + 16) {
+        out.push_str("\n</details>\n");
+    }
+    out.push_str(note);
+    if out.len() > max_bytes {
+        // Only when the budget is smaller than the note itself.
+        let mut end = max_bytes;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+    out
+}
+
+fn icon(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "✅",
+        Outcome::Warn => "⚠️",
+        Outcome::Fail => "❌",
+        Outcome::Info => "ℹ️",
+        Outcome::Waived => "🏳️",
+        Outcome::Inconclusive { .. } => "❔",
+    }
+}
+
+fn decision_icon(d: Decision) -> &'static str {
+    match d {
+        Decision::Go => "✅",
+        Decision::GoWithWarnings => "⚠️",
+        Decision::NoGo => "❌",
+        Decision::Inconclusive => "❔",
+    }
+}
+
+fn needs_attention(o: &Outcome) -> bool {
+    matches!(
+        o,
+        Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
+    )
+}
+
+/// Escapes untrusted text for a table cell or a list item: one line, no Markdown or HTML
+/// syntax, no mentions.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("&#64;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn measured(c: &CriterionResult) -> String {
+    match &c.measured {
+        Some(Value::Number(n)) => format_number(*n),
+        Some(other) => escape(&other.to_string()),
+        None => "n/a".into(),
+    }
+}
+
+/// The criteria that explain the outcome: those not met, else all.
+fn telling(r: &RuleResult) -> Vec<&CriterionResult> {
+    let unmet: Vec<&CriterionResult> = r.criteria.iter().filter(|c| c.ok != Some(true)).collect();
+    if unmet.is_empty() {
+        r.criteria.iter().filter(|c| !c.preferred).collect()
+    } else {
+        unmet
+    }
+}
+
+fn build(v: &Verdict, items_per_rule: usize) -> String {
+    let mut out = String::new();
+    let project = v
+        .project
+        .as_deref()
+        .map(|p| format!("{} · ", escape(p)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "## {} {} — {project}stage {} {} ({}, {})\n",
+        decision_icon(v.decision),
+        v.decision.label(),
+        v.stage.number,
+        escape(&v.stage.id),
+        escape(&v.pack),
+        v.environment.as_str()
+    );
+    let c = &v.counts;
+    let _ = writeln!(
+        out,
+        "{} failed · {} warned · {} inconclusive · {} waived · {} passed{}\n",
+        c.fail,
+        c.warn,
+        c.inconclusive,
+        c.waived,
+        c.pass,
+        if c.info > 0 {
+            format!(" · {} info", c.info)
+        } else {
+            String::new()
+        }
+    );
+
+    let attention: Vec<&RuleResult> = v
+        .results
+        .iter()
+        .filter(|r| needs_attention(&r.outcome))
+        .collect();
+    if attention.is_empty() {
+        out.push_str("Every rule that blocks at this stage is met.\n\n");
+    } else {
+        out.push_str("| | Rule | Outcome | Measured | Expected |\n|---|---|---|---|---|\n");
+        for r in &attention {
+            let crit = telling(r);
+            let measured: Vec<String> = crit
+                .iter()
+                .map(|c| format!("{} {}", escape(&c.metric), measured(c)))
+                .collect();
+            let expected: Vec<String> = crit
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}{}",
+                        escape(&c.criterion),
+                        if c.preferred { " (preferred)" } else { "" }
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | **{}** {} | {} | {} | {} |",
+                icon(&r.outcome),
+                escape(&r.id),
+                escape(&r.title),
+                escape(&outcome_label(r)),
+                if measured.is_empty() {
+                    "—".to_string()
+                } else {
+                    measured.join(", ")
+                },
+                if expected.is_empty() {
+                    "—".to_string()
+                } else {
+                    expected.join(", ")
+                }
+            );
+        }
+        out.push('\n');
+        for r in &attention {
+            details(&mut out, v, r, items_per_rule);
+        }
+    }
+
+    let rest: Vec<&RuleResult> = v
+        .results
+        .iter()
+        .filter(|r| !needs_attention(&r.outcome))
+        .collect();
+    if !rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>Passed, waived and info: {} rule{}</summary>\n",
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" }
+        );
+        out.push_str("| | Rule | Outcome | Measured |\n|---|---|---|---|\n");
+        for r in rest {
+            let values: Vec<String> = r
+                .criteria
+                .iter()
+                .filter(|c| !c.preferred)
+                .map(|c| format!("{} {}", escape(&c.metric), measured(c)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | **{}** {} | {} | {} |",
+                icon(&r.outcome),
+                escape(&r.id),
+                escape(&r.title),
+                r.outcome.label(),
+                if values.is_empty() {
+                    "—".to_string()
+                } else {
+                    values.join(", ")
+                }
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+
+    let waivers: Vec<String> = v
+        .waivers
+        .iter()
+        .filter(|w| w.expiring_soon || w.state != crate::eval::waivers::WaiverState::Applied)
+        .map(|w| {
+            format!(
+                "- {} waiver of **{}** (expires {}): {}",
+                match w.state {
+                    crate::eval::waivers::WaiverState::Applied => "expiring",
+                    crate::eval::waivers::WaiverState::Unused => "unused",
+                    crate::eval::waivers::WaiverState::Expired => "expired",
+                },
+                escape(&w.waiver.rule),
+                w.waiver.expires,
+                escape(&first_line(&w.waiver.reason, 200))
+            )
+        })
+        .collect();
+    if !v.notices.is_empty() || !waivers.is_empty() {
+        out.push_str("**Notices**\n\n");
+        for n in &v.notices {
+            let _ = writeln!(out, "- {}", escape(&first_line(n, 300)));
+        }
+        for w in waivers {
+            let _ = writeln!(out, "{w}");
+        }
+        out.push('\n');
+    }
+
+    if let Some(next) = &v.next {
+        let _ = writeln!(
+            out,
+            "<details><summary>To reach stage {} {} (preview, does not affect this verdict): {}</summary>\n",
+            next.stage.number,
+            escape(&next.stage.id),
+            if next.blockers.is_empty() {
+                "nothing more".to_string()
+            } else {
+                format!("{} rule(s)", next.blockers.len())
+            }
+        );
+        for r in &next.blockers {
+            let _ = writeln!(
+                out,
+                "- {} **{}** {}: {}",
+                icon(&r.outcome),
+                escape(&r.id),
+                escape(&r.title),
+                escape(&outcome_text(r))
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+
+    let _ = writeln!(
+        out,
+        "<sub>{} · evaluated on {}</sub>",
+        escape(&v.tool),
+        v.evaluated_on
+    );
+    out
+}
+
+fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize) {
+    let _ = writeln!(
+        out,
+        "<details><summary>{} {}: {}</summary>\n",
+        icon(&r.outcome),
+        escape(&r.id),
+        escape(&r.title)
+    );
+    if !r.message.is_empty() {
+        let _ = writeln!(out, "{}\n", escape(&first_line(&r.message, 500)));
+    }
+    for c in &r.criteria {
+        let mark = match c.ok {
+            Some(true) => "met",
+            Some(false) if c.preferred => "short of the target",
+            Some(false) => "not met",
+            None => "not measured",
+        };
+        let _ = writeln!(
+            out,
+            "- `{}`{}: measured {} — {mark}",
+            c.criterion.replace('`', "'"),
+            if c.preferred { " (preferred)" } else { "" },
+            measured(c)
+        );
+    }
+    let _ = writeln!(out, "- evidence: {}", escape(&r.evidence));
+    let _ = writeln!(out, "- reference: {}", escape(&r.reference));
+    if !r.items.is_empty() && items_per_rule > 0 {
+        out.push('\n');
+        for item in r.items.iter().take(items_per_rule) {
+            let loc = item_location(v, r, item)
+                .map(|l| match l.line {
+                    Some(line) => format!(" ({}:{line})", escape(&l.path)),
+                    None => format!(" ({})", escape(&l.path)),
+                })
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}{loc}", escape(&first_line(&item.text, 300)));
+        }
+    }
+    let shown = items_per_rule.min(r.items.len()) as u64;
+    let more = r.items_total.saturating_sub(shown);
+    if more > 0 {
+        let _ = writeln!(out, "- … and {more} more (see the JSON verdict)");
+    }
+    if r.waived_items > 0 {
+        let _ = writeln!(out, "- {} item(s) waived", r.waived_items);
+    }
+    out.push_str("\n</details>\n\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_neutralises_markdown_html_and_mentions() {
+        let e = escape("a|b\n<img src=x>[link](http://x) @team `code` *b*");
+        assert!(!e.contains('\n'));
+        assert!(!e.contains("<img"));
+        assert!(!e.contains('@'));
+        assert!(e.contains("a\\|b"));
+        assert!(e.contains("\\[link\\]"));
+    }
+
+    #[test]
+    fn truncation_closes_details_and_respects_the_budget() {
+        let text = "## head\n\n<details><summary>x</summary>\n\n".to_string()
+            + &"- a line of text that repeats\n".repeat(1000)
+            + "</details>\n";
+        let cut = truncate(&text, 4000);
+        assert!(cut.len() <= 4000, "{}", cut.len());
+        assert_eq!(
+            cut.matches("<details>").count(),
+            cut.matches("</details>").count()
+        );
+        assert!(cut.contains("Truncated"));
+        let tiny = truncate(&text, 10);
+        assert!(tiny.len() <= 10);
+    }
+}
