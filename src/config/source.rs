@@ -138,12 +138,13 @@ pub enum AuthSpec {
 }
 
 impl SourceSpec {
-    /// Expands `${env:NAME}` in `url` (CI systems hand out URLs as variables:
-    /// `url: ${env:CI_ENVIRONMENT_URL}`). Done at fetch time, so `gonogo validate` works on a
-    /// laptop without them; an unset variable makes the source's rules inconclusive.
+    /// Expands `$VAR` / `${VAR}` in `url` from the environment (CI systems hand out URLs as
+    /// variables: `url: ${CI_ENVIRONMENT_URL}`). Done at fetch time, so `gonogo validate` works
+    /// on a laptop without them; an unset variable makes the source's rules inconclusive, and a
+    /// name that looks like a secret is refused.
     pub fn with_env_expanded(mut self) -> Result<SourceSpec, crate::evidence::Missing> {
         if let Some(url) = &self.url {
-            self.url = Some(expand_env(url)?);
+            self.url = Some(crate::fetch::endpoints::expand_env(url, "url")?);
         }
         Ok(self)
     }
@@ -200,7 +201,7 @@ impl SourceSpec {
             (false, Some(url)) => {
                 if !(url.starts_with("http://")
                     || url.starts_with("https://")
-                    || url.starts_with("${env:"))
+                    || url.starts_with('$'))
                 {
                     doc.error_at(
                         &format!("{pointer}/url"),
@@ -393,52 +394,5 @@ impl SourceSpec {
                 );
             }
         }
-    }
-}
-
-/// `${env:NAME}` → the variable's value; other text is kept.
-fn expand_env(text: &str) -> Result<String, crate::evidence::Missing> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${env:") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 6..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return Ok(out);
-        };
-        let name = &after[..end];
-        match std::env::var(name) {
-            Ok(v) if !v.is_empty() => out.push_str(&v),
-            _ => {
-                return Err(crate::evidence::Missing::new(
-                    crate::evidence::MissingReason::NotConfigured,
-                    format!(
-                        "the source URL needs the environment variable {name}, which is not set"
-                    ),
-                ));
-            }
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn env_references_expand_or_make_the_source_missing() {
-        // SAFETY: tests in this module are the only users of this variable.
-        unsafe { std::env::set_var("GONOGO_TEST_BASE_URL", "http://127.0.0.1:9") };
-        assert_eq!(
-            expand_env("${env:GONOGO_TEST_BASE_URL}/api").unwrap(),
-            "http://127.0.0.1:9/api"
-        );
-        assert_eq!(expand_env("http://plain").unwrap(), "http://plain");
-        let err = expand_env("${env:GONOGO_TEST_SURELY_UNSET}").unwrap_err();
-        assert!(err.detail.contains("GONOGO_TEST_SURELY_UNSET"));
     }
 }

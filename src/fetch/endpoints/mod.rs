@@ -86,6 +86,11 @@ pub async fn query_at(
     }
 }
 
+/// `$VAR` / `${VAR}` expanded from the environment; unset or secret-looking names are refused.
+pub fn expand_env(value: &str, what: &str) -> Result<String, Missing> {
+    common::expand(value, what)
+}
+
 /// A source's `url` fit for the verdict: `$VARIABLE`s expanded when set, credentials removed.
 pub fn display_url(url: &str) -> String {
     let expanded = common::expand(url, "url").unwrap_or_else(|_| url.to_string());
