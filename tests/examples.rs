@@ -149,6 +149,8 @@ fn human_report_of_the_nogo_example() {
         .current_dir(root.join("examples/stage3-nogo"))
         .args(["check", "--today", "2026-11-29"])
         .env("NO_COLOR", "1")
+        .env_remove("SHOP_CART_URL")
+        .env_remove("GONOGO_PROMETHEUS_URL")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
