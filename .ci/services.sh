@@ -23,7 +23,14 @@
 # Alerts (labels): GonogoDemoQueueBacklog {severity=critical, namespace=shop-prod} (orders > 5),
 # GonogoDemoWarning {severity=warning, namespace=shop-prod}, GonogoSilenceTarget {purpose=silence-test}.
 #
-# Ports: GONOGO_PROM_PORT (19090), GONOGO_AM_PORT (19093), GONOGO_TARGET_PORT (19091).
+# The examples' stand-in (.ci/standin.py over examples/standin: the shop-cart app's /health and
+# /metrics, the platform exporters' metrics, recorded SonarQube/GitLab/Harbor/Argo CD answers) is
+# scraped as job "shop-cart" (namespaces shop-cart-dev and shop-cart-prod), "platform" (honor_labels)
+# and "falcosidekick"; up{job="shop-cart",namespace="shop-cart-prod"} has 8 days of history with one
+# 5-minute outage 3 days before HISTORY_END (7-day availability 0.9995).
+#
+# Ports: GONOGO_PROM_PORT (19090), GONOGO_AM_PORT (19093), GONOGO_TARGET_PORT (19091),
+# GONOGO_STANDIN_PORT (19092).
 # GONOGO_SKIP_SERVICES=1 skips everything (the live tests then say SKIPPED).
 
 gonogo_services_start() {
@@ -44,7 +51,9 @@ gonogo_services_start() {
 
 gonogo_services_up() {
   local prom_port="${GONOGO_PROM_PORT:-19090}" am_port="${GONOGO_AM_PORT:-19093}"
-  local target_port="${GONOGO_TARGET_PORT:-19091}"
+  local target_port="${GONOGO_TARGET_PORT:-19091}" standin_port="${GONOGO_STANDIN_PORT:-19092}"
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
   if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null \
     || ! command -v prometheus-alertmanager >/dev/null; then
     echo "services: installing prometheus and prometheus-alertmanager (Debian packages)" >&2
@@ -59,7 +68,7 @@ gonogo_services_up() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus prometheus-alertmanager >&2 || return 1
   fi
   local port
-  for port in "$prom_port" "$am_port" "$target_port"; do
+  for port in "$prom_port" "$am_port" "$target_port" "$standin_port"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "services: port $port is already in use; stop what uses it or set GONOGO_PROM_PORT/GONOGO_AM_PORT/GONOGO_TARGET_PORT" >&2
       return 1
@@ -74,9 +83,10 @@ gonogo_services_up() {
   now=$(date +%s)
   end=$(( now / 60 * 60 - 60 ))
 
-  python3 - "$end" > "$dir/history.om" <<'PY' || return 1
+  python3 - "$end" "$standin_port" > "$dir/history.om" <<'PY' || return 1
 import sys
 end = int(sys.argv[1])
+standin = f"127.0.0.1:{sys.argv[2]}"
 start = end - 8 * 86400
 steps = range(start, end + 1, 60)
 dip = end - 2 * 86400
@@ -98,6 +108,11 @@ out("# TYPE gonogo_demo_requests counter\n")
 for code, per_minute in (("200", 99), ("500", 1)):
     for i, t in enumerate(steps):
         out(f'gonogo_demo_requests_total{{code="{code}",service="cart"}} {i * per_minute} {t}\n')
+out("# TYPE up gauge\n")
+outage = end - 3 * 86400
+for t in steps:
+    v = 0 if outage <= t < outage + 300 else 1
+    out(f'up{{instance="{standin}",job="shop-cart",namespace="shop-cart-prod"}} {v} {t}\n')
 out("# EOF\n")
 PY
   promtool tsdb create-blocks-from openmetrics "$dir/history.om" "$dir/prom-data" > "$dir/backfill.log" 2>&1 || {
@@ -137,6 +152,16 @@ alerting:
 scrape_configs:
   - job_name: demo
     static_configs: [{targets: ['127.0.0.1:$target_port']}]
+  - job_name: shop-cart
+    static_configs:
+      - {targets: ['127.0.0.1:$standin_port'], labels: {namespace: shop-cart-dev}}
+      - {targets: ['127.0.0.1:$standin_port'], labels: {namespace: shop-cart-prod}}
+  - job_name: platform
+    honor_labels: true
+    metrics_path: /platform-metrics
+    static_configs: [{targets: ['127.0.0.1:$standin_port']}]
+  - job_name: falcosidekick
+    static_configs: [{targets: ['127.0.0.1:$standin_port']}]
 EOF
   cat > "$dir/alertmanager.yml" <<'EOF'
 route: {receiver: blackhole, group_wait: 1s, group_interval: 1s}
@@ -147,6 +172,8 @@ EOF
   python3 -m http.server "$target_port" --bind 127.0.0.1 --directory "$dir/target" \
     > "$dir/target.log" 2>&1 &
   echo $! > "$dir/target.pid"
+  python3 "$here/standin.py" "$here/../examples/standin" "$standin_port" > "$dir/standin.log" 2>&1 &
+  echo $! > "$dir/standin.pid"
   prometheus-alertmanager --config.file="$dir/alertmanager.yml" --storage.path="$dir/am-data" \
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= > "$dir/am.log" 2>&1 &
   echo $! > "$dir/am.pid"
@@ -161,6 +188,8 @@ EOF
   if ! [ -f "$dir/prom.pid" ] \
     || ! gonogo_services_wait "$prom/-/ready" "" \
     || ! gonogo_services_wait "$prom/api/v1/query?query=up%7Bjob%3D%22demo%22%7D%3D%3D1" '"value"' \
+    || ! gonogo_services_wait "$prom/api/v1/query?query=up%7Bjob%3D%22platform%22%7D%3D%3D1" '"value"' \
+    || ! gonogo_services_wait "$prom/api/v1/query?query=up%7Bjob%3D%22shop-cart%22%7D%3D%3D1" '"value"' \
     || ! gonogo_services_wait "$am/api/v2/alerts?filter=alertname%3D%22GonogoDemoQueueBacklog%22" '"GonogoDemoQueueBacklog"' \
     || ! gonogo_services_wait "$am/api/v2/alerts?filter=alertname%3D%22GonogoSilenceTarget%22" '"GonogoSilenceTarget"'; then
     echo "services: not ready in time" >&2
@@ -168,9 +197,11 @@ EOF
     return 1
   fi
   export GONOGO_PROMETHEUS_URL="$prom" GONOGO_ALERTMANAGER_URL="$am" GONOGO_HISTORY_END="$end"
+  export GONOGO_STANDIN_URL="http://127.0.0.1:$standin_port" SHOP_CART_URL="http://127.0.0.1:$standin_port"
   echo "GONOGO_PROMETHEUS_URL=$GONOGO_PROMETHEUS_URL"
   echo "GONOGO_ALERTMANAGER_URL=$GONOGO_ALERTMANAGER_URL"
   echo "GONOGO_HISTORY_END=$GONOGO_HISTORY_END"
+  echo "GONOGO_STANDIN_URL=$GONOGO_STANDIN_URL"
   echo "GONOGO_SERVICES_DIR=$GONOGO_SERVICES_DIR"
 }
 
@@ -190,7 +221,7 @@ gonogo_services_wait() {
 gonogo_services_stop() {
   local dir="${GONOGO_SERVICES_DIR:-}" f pid
   if [ -z "$dir" ] || [ ! -d "$dir" ]; then return 0; fi
-  for f in "$dir"/prom.pid "$dir"/am.pid "$dir"/target.pid; do
+  for f in "$dir"/prom.pid "$dir"/am.pid "$dir"/target.pid "$dir"/standin.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
     kill "$pid" 2>/dev/null || continue
@@ -200,7 +231,8 @@ gonogo_services_stop() {
   case "$dir" in
     "${TMPDIR:-/tmp}"/gonogo-services.*) rm -rf "$dir" ;;
   esac
-  unset GONOGO_PROMETHEUS_URL GONOGO_ALERTMANAGER_URL GONOGO_HISTORY_END GONOGO_SERVICES_DIR
+  unset GONOGO_PROMETHEUS_URL GONOGO_ALERTMANAGER_URL GONOGO_HISTORY_END GONOGO_SERVICES_DIR \
+    GONOGO_STANDIN_URL SHOP_CART_URL
 }
 
 gonogo_services() {

@@ -151,6 +151,8 @@ fn human_report_of_the_nogo_example() {
         .env("NO_COLOR", "1")
         .env_remove("SHOP_CART_URL")
         .env_remove("GONOGO_PROMETHEUS_URL")
+        .env_remove("GONOGO_STANDIN_URL")
+        .env_remove("GONOGO_ALERTMANAGER_URL")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

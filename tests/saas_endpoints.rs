@@ -179,7 +179,7 @@ async fn sonar_failing_gate_lists_its_failing_conditions() {
     assert_eq!(
         items,
         [
-            "error condition on new_coverage: actual 64.29, failing when < 80",
+            "error condition on new_coverage: actual 64.2857, failing when < 80",
             "error condition on new_violations: actual 2, failing when > 0"
         ]
     );

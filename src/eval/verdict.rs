@@ -188,8 +188,13 @@ impl Counts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputRecord {
     pub location: String,
+    /// Digest of the bytes read; for an endpoint query, of the normalised answer (see `digest_of`).
     pub sha256: String,
     pub size: u64,
+    /// `answer` when the digest covers gonogo's canonical JSON of an endpoint's answer rather
+    /// than the raw response bytes (several requests may make one answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest_of: Option<String>,
     /// RFC 3339 time the input was read.
     pub read_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]

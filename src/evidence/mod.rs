@@ -99,15 +99,44 @@ impl std::fmt::Display for Value {
     }
 }
 
-/// Numbers print without float noise: integers as integers, others with at most 2 decimals.
+/// Numbers print without float noise but with every digit that matters: integers as integers,
+/// others with six significant digits, trailing zeros trimmed (`0.999`, `0.99899`, `81.4815`), so
+/// a threshold and a measurement that differ never print the same.
 pub fn format_number(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else if n.is_finite() {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        let magnitude = if n == 0.0 {
+            0
+        } else {
+            n.abs().log10().floor() as i32
+        };
+        let decimals = (5 - magnitude).clamp(0, 12) as usize;
+        let s = format!("{n:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     } else {
         format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_keep_the_digits_that_matter() {
+        assert_eq!(format_number(0.999), "0.999");
+        assert_eq!(format_number(0.9995050485052464), "0.999505");
+        assert_eq!(format_number(0.99899), "0.99899");
+        assert_eq!(format_number(81.48148148), "81.4815");
+        assert_eq!(format_number(80.0), "80");
+        assert_eq!(format_number(1234567.891), "1234568");
+        assert_eq!(format_number(-0.5), "-0.5");
+        assert_eq!(format_number(f64::NAN), "NaN");
     }
 }
 

@@ -185,6 +185,7 @@ pub fn read_document(
         location: relative(root, &full),
         sha256: hex(reader.hasher.finalize().as_slice()),
         size: reader.bytes,
+        digest_of: None,
         read_at: now_rfc3339(),
         modified: std::fs::metadata(&full)
             .and_then(|m| m.modified())
@@ -263,6 +264,11 @@ fn open_error(path: &Path, e: io::Error) -> Missing {
     Missing::new(reason, format!("{}: {e}", path.display()))
 }
 
+/// Lowercase hex sha256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(Sha256::digest(bytes).as_slice())
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -320,6 +326,7 @@ pub fn read_source(
             location: display.clone(),
             sha256: hex(hashing.hasher.finalize().as_slice()),
             size: hashing.bytes,
+            digest_of: None,
             read_at: now_rfc3339(),
             modified: modified.and_then(system_time_rfc3339),
         });
@@ -344,6 +351,7 @@ pub fn parse_bytes(
         location: display.to_string(),
         sha256: hex(Sha256::digest(body).as_slice()),
         size: body.len() as u64,
+        digest_of: None,
         read_at: now_rfc3339(),
         modified: None,
     };

@@ -214,11 +214,13 @@ async fn resolve(
                     .map(endpoints::display_url)
                     .unwrap_or_default();
                 let result = endpoints::query_at(source, &spec, request, client, root).await;
-                if result.is_ok() {
+                if let Ok(evidence) = &result {
+                    let canonical = serde_json::to_vec(evidence).unwrap_or_default();
                     report.inputs.push(crate::eval::InputRecord {
                         location,
-                        sha256: String::new(),
-                        size: 0,
+                        sha256: files::sha256_hex(&canonical),
+                        size: canonical.len() as u64,
+                        digest_of: Some("answer".into()),
                         read_at: files::now_rfc3339(),
                         modified: None,
                     });

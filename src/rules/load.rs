@@ -339,6 +339,7 @@ impl Catalog {
             }
             overrides.push(ov);
         }
+        rules.sort_by(|a, b| (a.since, &a.rule.id).cmp(&(b.since, &b.rule.id)));
         Some(CompiledPack {
             pack: pack.clone(),
             rules,
