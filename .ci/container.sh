@@ -41,7 +41,7 @@ cp /bin/busybox target/container/busybox
 
 step "buildah bud --target prebuilt"
 buildah bud --isolation chroot --quiet --target prebuilt \
-  --build-arg "BINARY=$BIN" --build-arg BUSYBOX=target/container/busybox -t "$IMAGE" -f Dockerfile . >/dev/null
+  --build-arg TARGETARCH=amd64 --build-arg "BINARY=$BIN" --build-arg BUSYBOX=target/container/busybox -t "$IMAGE" -f Dockerfile . >/dev/null
 SIZE=$(podman image inspect "$IMAGE" --format '{{.Size}}')
 USER_ID=$(podman image inspect "$IMAGE" --format '{{.Config.User}}')
 echo "image $IMAGE: $SIZE bytes, user $USER_ID"
