@@ -28,7 +28,7 @@ for t in "${TARGETS[@]}"; do
     junit) seed "$t" "$FIX/junit" "$CORPUS/junit" ;;
     gitlab_test_report) seed "$t" "$CORPUS/gitlab" ;;
     cobertura | jacoco | clover | opencover | lcov | gocover) seed "$t" "$FIX/coverage" "$CORPUS/$t" ;;
-    manifests | yaml) seed "$t" "$FIX/k8s" ;;
+    manifests | yaml) seed "$t" "$FIX/k8s" ../rules ;;
     dockerfile) seed "$t" "$FIX/dockerfile" ;;
     *) seed "$t" "$FIX/findings" "$CORPUS/${t//_/-}" "$CORPUS/$t" "$CORPUS/gitlab" ;;
   esac
