@@ -73,15 +73,15 @@ step "running the image"
 expect 0 "--version" "${RUN[@]}" --network=none "$IMAGE" --version
 expect 1 "NO-GO example, read-only mount, no network" \
   "${RUN[@]}" --network=none -v "$ROOT/examples/stage3-nogo:/work:ro" "$IMAGE" check
-expect 0 "GO example writes reports as the non-root user" \
-  "${RUN[@]}" --network=none -v "$ROOT/examples/stage3-go:/work:ro" -v "$WORK/out:/out" \
+expect 0 "GO example (stage 1, offline) writes reports as the non-root user" \
+  "${RUN[@]}" --network=none -v "$ROOT/examples/stage1-opportunity:/work:ro" -v "$WORK/out:/out" \
   "$IMAGE" check --output /out/verdict.json --report junit=/out/junit.xml --report dotenv=/out/gonogo.env
 grep -qx "GONOGO_DECISION=go" "$WORK/out/gonogo.env" || { echo "FAIL: dotenv"; cat "$WORK/out/gonogo.env"; exit 1; }
 grep -q '<testsuites name="gonogo"' "$WORK/out/junit.xml" || { echo "FAIL: junit"; exit 1; }
 # As GitLab runs it: entrypoint reset, the job script in /bin/sh, as the image's user.
 # shellcheck disable=SC2016  # expanded by the container's shell, not this one
 expect 0 "a GitLab-style shell script (entrypoint reset)" \
-  "${RUN[@]}" --network=none --entrypoint "" -v "$ROOT/examples/stage3-go:/work:ro" "$IMAGE" \
+  "${RUN[@]}" --network=none --entrypoint "" -v "$ROOT/examples/stage1-opportunity:/work:ro" "$IMAGE" \
   sh -c 'test "$(id -u)" = 65532 && gonogo check --format dotenv | grep -qx GONOGO_DECISION=go'
 
 step "TLS roots from the image's CA bundle"

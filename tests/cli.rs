@@ -433,3 +433,24 @@ fn human_report_leads_with_the_decision() {
     let passed = out.find("PASSED").unwrap();
     assert!(failed < passed);
 }
+
+#[test]
+fn usage_errors_exit_4_not_clap_s_2() {
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .args(["check", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "2 means warnings under --strict"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
+    let out = Command::cargo_bin("gonogo")
+        .unwrap()
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

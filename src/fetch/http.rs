@@ -32,7 +32,9 @@ const MAX_REDIRECTS: usize = 5;
 
 #[derive(Clone)]
 pub struct Client {
-    inner: reqwest::Client,
+    /// `Err` when no TLS client could be built (no CA roots at all): every request then answers
+    /// with that reason, so the rules are inconclusive instead of the run crashing.
+    inner: Result<reqwest::Client, String>,
     timeout: Duration,
     max_body: u64,
     deadline: tokio::time::Instant,
@@ -150,9 +152,12 @@ impl Client {
                 Err(e) => tracing::warn!("cannot read CA bundle {}: {e}", bundle.to_string_lossy()),
             }
         }
-        let inner = builder.build().unwrap_or_else(|e| {
-            tracing::warn!("HTTP client setup failed ({e}); using defaults");
-            reqwest::Client::new()
+        let inner = builder.build().map_err(|e| {
+            let why = format!(
+                "the HTTP client could not start ({e}); provide CA certificates with GONOGO_CA_BUNDLE"
+            );
+            tracing::warn!("{why}");
+            why
         });
         Client {
             inner,
@@ -200,10 +205,13 @@ impl Client {
         let mut form = request.form.clone();
         let mut redirects = 0;
         let mut attempt = 0;
+        let inner = self
+            .inner
+            .as_ref()
+            .map_err(|why| Missing::new(MissingReason::Unreachable, why.clone()))?;
         loop {
             attempt += 1;
-            let mut builder = self
-                .inner
+            let mut builder = inner
                 .request(method.clone(), url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
