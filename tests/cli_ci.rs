@@ -76,7 +76,11 @@ fn a_bad_report_argument_is_a_usage_error() {
         .args(["check", "--report", "yaml=out.yaml"])
         .output()
         .unwrap();
-    assert_eq!(result.status.code(), Some(4), "usage errors are exit 4 by contract");
+    assert_eq!(
+        result.status.code(),
+        Some(4),
+        "usage errors are exit 4 by contract"
+    );
     let stderr = String::from_utf8(result.stderr).unwrap();
     assert!(stderr.contains("unknown report format `yaml`"), "{stderr}");
     assert!(stderr.contains("codequality"), "{stderr}");
