@@ -55,22 +55,26 @@ def junit(o, rnd):
         pkg = f"com.acme.{rnd.choice(WORDS)}.{rnd.choice(WORDS)}{s % 97}"
         cls = f"{pkg}.{rnd.choice(WORDS).title()}{s}Test"
         n = rnd.randint(20, 60)
-        o.w(f'  <testsuite name="{cls}" tests="{n}" failures="0" errors="0" skipped="0" time="{rnd.random() * 9:.3f}" timestamp="2026-11-29T10:00:00" hostname="runner-{s % 7}">\n')
-        o.w('    <properties>\n      <property name="java.version" value="21.0.5"/>\n      <property name="os.name" value="Linux"/>\n    </properties>\n')
+        cases, failures, skipped = [], 0, 0
         for t in range(n):
             name = f"should_{rnd.choice(WORDS)}_{rnd.choice(WORDS)}_when_{rnd.choice(WORDS)}_{t}"
             time = f"{rnd.random() * 0.5:.4f}"
             r = rnd.random()
             if r < 0.02:
-                o.w(f'    <testcase name="{name}" classname="{cls}" time="{time}">\n')
-                o.w(f'      <failure message="expected: &lt;{t}&gt; but was: &lt;{t + 1}&gt;" type="org.opentest4j.AssertionFailedError">org.opentest4j.AssertionFailedError: expected: &lt;{t}&gt; but was: &lt;{t + 1}&gt;\n')
+                failures += 1
+                cases.append(f'    <testcase name="{name}" classname="{cls}" time="{time}">\n')
+                cases.append(f'      <failure message="expected: &lt;{t}&gt; but was: &lt;{t + 1}&gt;" type="org.opentest4j.AssertionFailedError">org.opentest4j.AssertionFailedError: expected: &lt;{t}&gt; but was: &lt;{t + 1}&gt;\n')
                 for k in range(8):
-                    o.w(f"\tat {cls}.{name}({cls.rsplit('.', 1)[1]}.java:{40 + k})\n")
-                o.w("</failure>\n      <system-out><![CDATA[2026-11-29 10:00:00 INFO starting\n]]></system-out>\n    </testcase>\n")
+                    cases.append(f"\tat {cls}.{name}({cls.rsplit('.', 1)[1]}.java:{40 + k})\n")
+                cases.append("</failure>\n      <system-out><![CDATA[2026-11-29 10:00:00 INFO starting\n]]></system-out>\n    </testcase>\n")
             elif r < 0.04:
-                o.w(f'    <testcase name="{name}" classname="{cls}" time="0">\n      <skipped message="disabled on CI"/>\n    </testcase>\n')
+                skipped += 1
+                cases.append(f'    <testcase name="{name}" classname="{cls}" time="0">\n      <skipped message="disabled on CI"/>\n    </testcase>\n')
             else:
-                o.w(f'    <testcase name="{name}" classname="{cls}" time="{time}"/>\n')
+                cases.append(f'    <testcase name="{name}" classname="{cls}" time="{time}"/>\n')
+        o.w(f'  <testsuite name="{cls}" tests="{n}" failures="{failures}" errors="0" skipped="{skipped}" time="{rnd.random() * 9:.3f}" timestamp="2026-11-29T10:00:00" hostname="runner-{s % 7}">\n')
+        o.w('    <properties>\n      <property name="java.version" value="21.0.5"/>\n      <property name="os.name" value="Linux"/>\n    </properties>\n')
+        o.w("".join(cases))
         o.w("  </testsuite>\n")
     o.w("</testsuites>\n")
 
