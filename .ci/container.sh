@@ -124,9 +124,18 @@ for _ in $(seq 50); do
   if curl -sf --cacert "$WORK/ca.pem" "https://127.0.0.1:$PORT/junit.xml" >/dev/null; then break; fi
   sleep 0.1
 done
+cat > "$WORK/project/probe-pack.yaml" <<'PACK'
+pack: probe
+stages: [{number: 1, id: probe, title: TLS probe}]
+rules:
+  - {id: P-TESTS, title: tests, why: w, reference: r, level: fail, check: {kind: tests, source: tests}}
+  - {id: P-COV, title: coverage, why: w, reference: r, level: fail, check: {kind: coverage, source: coverage}}
+PACK
 cat > "$WORK/project/gonogo.yaml" <<EOF
 project: tls-probe
-stage: sandbox
+pack: probe
+rules: [probe-pack.yaml]
+stage: probe
 sources:
   tests: {kind: junit, url: "https://127.0.0.1:$PORT/junit.xml", timeout: 5s}
   coverage: {kind: cobertura, path: coverage.xml}
