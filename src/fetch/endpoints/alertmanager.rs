@@ -100,12 +100,11 @@ pub async fn query(
     request: &str,
     client: &Client,
 ) -> Result<Evidence, Missing> {
-    let Request::Alerts(q) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is an Alertmanager; only the `alerts` check reads it"),
-        )
-    })?;
+    let Request::Alerts(q) = super::common::request(
+        source,
+        request,
+        "is an Alertmanager; only the `alerts` check reads it",
+    )?;
     let base = spec.url.as_deref().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,

@@ -35,12 +35,11 @@ pub(super) async fn query(
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
-    let ArgocdRequest::ArgocdApp(r) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is an Argo CD server; it answers `argocd-app` checks only"),
-        )
-    })?;
+    let ArgocdRequest::ArgocdApp(r) = common::request(
+        source,
+        request,
+        "is an Argo CD server; it answers `argocd-app` checks only",
+    )?;
     let base = common::base_url(source, spec, None)?;
     let name = expand(&r.name, "name")?;
     let ns = expand_opt(r.app_namespace.as_deref(), "app_namespace")?;

@@ -225,6 +225,21 @@ fn strip_position(message: &str) -> &str {
         .map_or(message, |i| &message[..i])
 }
 
+/// Types a request sent to this source, or says which checks the source serves (`what`: "is a
+/// Harbor registry; it answers `harbor-scan` checks only").
+pub(super) fn request<T: DeserializeOwned>(
+    source: &str,
+    request: &str,
+    what: &str,
+) -> Result<T, Missing> {
+    serde_json::from_str(request).map_err(|_| {
+        Missing::new(
+            MissingReason::WrongKind,
+            format!("source `{source}` {what}"),
+        )
+    })
+}
+
 /// A number that SonarQube and others send either as a JSON number or as a string.
 pub(super) fn number(v: &serde_json::Value) -> Option<f64> {
     match v {

@@ -205,12 +205,11 @@ pub(super) async fn query(
     spec: &SourceSpec,
     request: &str,
 ) -> Result<ValueSet, Missing> {
-    let GithubRequest::CheckRun(r) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is the GitHub API; it answers `check-run` checks only"),
-        )
-    })?;
+    let GithubRequest::CheckRun(r) = common::request(
+        source,
+        request,
+        "is the GitHub API; it answers `check-run` checks only",
+    )?;
     let repo = expand(&r.repo, "repo")?;
     let (owner, name) = owner_repo(&repo, "repo")?;
     let sha = match &r.sha {

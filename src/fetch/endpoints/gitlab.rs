@@ -53,12 +53,11 @@ pub(super) async fn query(
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
-    let GitlabRequest::Pipeline(r) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is a GitLab API; it answers `pipeline` checks only"),
-        )
-    })?;
+    let GitlabRequest::Pipeline(r) = common::request(
+        source,
+        request,
+        "is a GitLab API; it answers `pipeline` checks only",
+    )?;
     let base = common::base_url(source, spec, None)?;
     let project = expand(&r.project, "project")?;
     let sha = match &r.sha {

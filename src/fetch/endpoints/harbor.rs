@@ -54,12 +54,11 @@ pub(super) async fn query(
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
-    let HarborRequest::HarborScan(r) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is a Harbor registry; it answers `harbor-scan` checks only"),
-        )
-    })?;
+    let HarborRequest::HarborScan(r) = common::request(
+        source,
+        request,
+        "is a Harbor registry; it answers `harbor-scan` checks only",
+    )?;
     let base = common::base_url(source, spec, None)?;
     let project = expand(&r.project, "project")?;
     let repository = expand(&r.repository, "repository")?;

@@ -148,12 +148,11 @@ pub async fn query(
     request: &str,
     client: &Client,
 ) -> Result<Evidence, Missing> {
-    let request: Request = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is a plain HTTP endpoint; only `http-json` and `http-health` read it"),
-        )
-    })?;
+    let request: Request = super::common::request(
+        source,
+        request,
+        "is a plain HTTP endpoint; only `http-json` and `http-health` read it",
+    )?;
     let base = spec.url.as_deref().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,

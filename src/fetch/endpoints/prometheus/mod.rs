@@ -116,12 +116,11 @@ pub async fn query(
     request: &str,
     client: &Client,
 ) -> Result<Evidence, Missing> {
-    let Request::Query(q) = serde_json::from_str(request).map_err(|_| {
-        Missing::new(
-            MissingReason::WrongKind,
-            format!("source `{source}` is a Prometheus API; only the `metric` check reads it"),
-        )
-    })?;
+    let Request::Query(q) = super::common::request(
+        source,
+        request,
+        "is a Prometheus API; only the `metric` check reads it",
+    )?;
     let base = spec.url.as_deref().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,
