@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use crate::cli::{CheckArgs, Cli, Command, ConfigArgs, ExplainArgs, SchemaKind};
 use crate::config::{self, Config, Overrides};
 use crate::diag::Diagnostics;
-use crate::eval::{self, Decision, NextPreview, Outcome, Verdict};
+use crate::eval::{self, NextPreview, Outcome, Verdict};
 use crate::fetch::{self, FetchOptions};
 use crate::rules::{self, Catalog, LoadedFile, Plan, Stage};
 use crate::yaml::Span;
@@ -573,9 +573,4 @@ fn schema(kind: SchemaKind) -> Result<u8, Failure> {
         serde_json::to_string_pretty(&schema).unwrap_or_default()
     ));
     Ok(0)
-}
-
-/// Whether a decision lets a pipeline go on (for callers that only want a boolean).
-pub fn passes(decision: Decision, strict: bool) -> bool {
-    decision.exit_code(strict) == 0
 }

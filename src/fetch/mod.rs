@@ -279,8 +279,9 @@ async fn resolve_source(
     }
     if let Some(url) = &spec.url {
         let body = client.get_bytes(url, spec).await?;
+        let display = http::redact_url(url);
         let (evidence, format, record) =
-            blocking_parse_bytes(url.clone(), http::redact_url(url), body, format).await?;
+            blocking(move || files::parse_bytes(&display, &body, format)).await?;
         report.kind = Some(format.id().to_string());
         report.inputs.push(record);
         return Ok(evidence);
@@ -293,15 +294,6 @@ async fn resolve_source(
     report.kind = Some(format.id().to_string());
     report.inputs = records;
     Ok(evidence)
-}
-
-async fn blocking_parse_bytes(
-    _url: String,
-    display: String,
-    body: Vec<u8>,
-    format: Option<Format>,
-) -> Result<(Evidence, Format, crate::eval::InputRecord), Missing> {
-    blocking(move || files::parse_bytes(&display, &body, format)).await
 }
 
 async fn blocking<T: Send + 'static>(
