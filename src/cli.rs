@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::rules::EnvType;
+use crate::model::EnvType;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -5,12 +5,13 @@
 use std::time::Duration;
 
 use assert_cmd::Command;
-use gonogo::checks::{Check, Measurement, Need};
+use gonogo::checks::Check;
 use gonogo::config::SourceSpec;
 use gonogo::evidence::{Missing, MissingReason, Value};
 use gonogo::fetch::FetchOptions;
 use gonogo::fetch::endpoints;
 use gonogo::fetch::http::Client;
+use gonogo::model::{Measurement, Need};
 use serde_json::json;
 
 fn urls() -> Option<(String, String)> {

@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use gonogo::checks::Item;
 use gonogo::eval::Verdict;
 use gonogo::evidence::Location;
+use gonogo::model::Item;
 use gonogo::publish::github::{self, Target};
 use gonogo::publish::{CiEnv, MARKER, PublishOptions};
 use wiremock::matchers::{method, path, path_regex};

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use gonogo::checks::{Check, Measurement, Need};
+use gonogo::checks::Check;
 use gonogo::config::SourceSpec;
 use gonogo::evidence::{Evidence, Missing, MissingReason, Value};
 use gonogo::fetch::FetchOptions;
 use gonogo::fetch::endpoints;
 use gonogo::fetch::http::Client;
+use gonogo::model::{Measurement, Need};
 use serde_json::json;
 use wiremock::matchers::{header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

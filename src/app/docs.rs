@@ -8,8 +8,9 @@ use super::{Failure, print, write_file};
 use crate::checks::KINDS;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::diag::Diagnostics;
+use crate::model::EnvType;
 use crate::rules::load::{CompiledPack, DEFAULT_PACK};
-use crate::rules::{CompiledRule, EnvType, embedded_files, load_catalog};
+use crate::rules::{CompiledRule, embedded_files, load_catalog};
 
 fn embedded_pack() -> Result<CompiledPack, Failure> {
     let mut diags = Diagnostics::default();
@@ -202,10 +203,10 @@ fn rule_page(pack: &CompiledPack, r: &CompiledRule) -> String {
         "**Missing evidence.** `{}`: {}\n",
         rule.on_missing.as_str(),
         match rule.on_missing {
-            crate::rules::OnMissing::Block =>
+            crate::model::OnMissing::Block =>
                 "the verdict is INCONCLUSIVE (exit 3) unless something failed.",
-            crate::rules::OnMissing::Fail => "the rule fails.",
-            crate::rules::OnMissing::Warn => "a warning; it never blocks.",
+            crate::model::OnMissing::Fail => "the rule fails.",
+            crate::model::OnMissing::Warn => "a warning; it never blocks.",
         }
     );
     let _ = writeln!(

@@ -17,7 +17,8 @@ use crate::config::{self, Config, Overrides};
 use crate::diag::Diagnostics;
 use crate::eval::{self, NextPreview, Outcome, Verdict};
 use crate::fetch::{self, FetchOptions};
-use crate::rules::{self, Catalog, LoadedFile, Plan, Stage};
+use crate::model::Stage;
+use crate::rules::{self, Catalog, LoadedFile, Plan};
 use crate::yaml::Span;
 
 /// Exit code for usage and configuration errors.
@@ -234,7 +235,7 @@ fn check(args: &CheckArgs) -> Result<u8, Failure> {
         Some(s) => Some(loaded.plan(s, today)?),
         None => None,
     };
-    let deadline = config::parse_duration(&args.deadline).map_err(Failure::Usage)?;
+    let deadline = crate::model::parse_duration(&args.deadline).map_err(Failure::Usage)?;
     let options = FetchOptions {
         deadline,
         ..FetchOptions::default()
@@ -381,7 +382,7 @@ fn publish(args: &crate::publish::PublishArgs) -> Result<u8, Failure> {
 fn preview(
     current: &Verdict,
     plan: &Plan,
-    evidence: &eval::EvidenceMap,
+    evidence: &crate::model::EvidenceMap,
     config: &Config,
     today: Date,
 ) -> NextPreview {
@@ -471,7 +472,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
                     r.id,
                     r.title,
                     p.level.as_str(),
-                    if p.on_missing == rules::OnMissing::Block {
+                    if p.on_missing == crate::model::OnMissing::Block {
                         String::new()
                     } else {
                         format!(", missing → {}", p.on_missing.as_str())
@@ -497,9 +498,9 @@ fn explain(args: &ExplainArgs) -> Result<u8, Failure> {
 }
 
 /// Where a need would be read from, in words.
-fn where_from(need: &crate::checks::Need, config: &Config) -> String {
+fn where_from(need: &crate::model::Need, config: &Config) -> String {
     match need {
-        crate::checks::Need::Source(name) => match config.sources.get(name) {
+        crate::model::Need::Source(name) => match config.sources.get(name) {
             None => format!("NOT CONFIGURED (add sources.{name} to gonogo.yaml)"),
             Some(spec) => {
                 let loc = spec
@@ -513,10 +514,10 @@ fn where_from(need: &crate::checks::Need, config: &Config) -> String {
                 }
             }
         },
-        crate::checks::Need::Files(p) => format!("project files {}", p.join(", ")),
-        crate::checks::Need::Document(p) => format!("project file {p}"),
-        crate::checks::Need::Documents(p) => format!("project files {}", p.join(", ")),
-        crate::checks::Need::Query { source, .. } => match config.sources.get(source) {
+        crate::model::Need::Files(p) => format!("project files {}", p.join(", ")),
+        crate::model::Need::Document(p) => format!("project file {p}"),
+        crate::model::Need::Documents(p) => format!("project files {}", p.join(", ")),
+        crate::model::Need::Query { source, .. } => match config.sources.get(source) {
             None => format!("NOT CONFIGURED (add sources.{source} to gonogo.yaml)"),
             Some(spec) => format!(
                 "{} ({})",
@@ -550,7 +551,7 @@ fn validate(args: &ConfigArgs) -> Result<u8, Failure> {
             plan.rules.len()
         ));
         for need in plan.needs() {
-            if let crate::checks::Need::Source(name) = &need
+            if let crate::model::Need::Source(name) = &need
                 && !loaded.config.sources.contains_key(name)
             {
                 summary.push_str(&format!(

@@ -7,10 +7,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, Value, ValueSet};
-use crate::fetch::endpoints::alertmanager::{self, AlertsQuery, normalize_matcher};
-use crate::fetch::endpoints::sampling::Sampling;
+use crate::model::request::Sampling;
+use crate::model::request::alertmanager::{self, AlertsQuery, normalize_matcher};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Alerts firing in Alertmanager that match label matchers, silenced and inhibited ones excluded.";
 

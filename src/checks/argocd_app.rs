@@ -4,10 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{canonical, measure_values};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::argocd::{AppRequest, ArgocdRequest};
+use crate::model::request::argocd::{AppRequest, ArgocdRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str =
     "Argo CD Application state: sync, health, automated sync and deployed images.";

@@ -8,10 +8,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{canonical, measure_values};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::github::{CheckRunRequest, GithubRequest};
+use crate::model::request::github::{CheckRunRequest, GithubRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Conclusion of a GitHub check run on a commit.";
 

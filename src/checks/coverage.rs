@@ -6,8 +6,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Code coverage: line and branch percentages and counters.";
 

@@ -11,8 +11,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::manifests::{parse_error, record_findings, search_patterns};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, FindingSet, Missing, MissingReason};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 use crate::parse::dockerfile::{self, DockerRule, Options};
 
 pub const SUMMARY: &str =

@@ -9,8 +9,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Location, Missing, MissingReason};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 use crate::yaml::{Node, NodeKind};
 
 pub const SUMMARY: &str = "Required fields of a YAML answers file, or required sections of a Markdown document, are filled.";

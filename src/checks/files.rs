@@ -3,8 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Location, Missing};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Project files matching any of the given globs.";
 

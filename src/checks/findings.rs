@@ -8,8 +8,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Category, Evidence, Missing, Severity};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str =
     "Scan findings (vulnerabilities, misconfigurations, secrets, code issues) counted by severity.";
@@ -112,11 +113,7 @@ impl CheckKind for FindingsCheck {
             if self.fixable_only && !f.fixable {
                 continue;
             }
-            if !self.ids.is_empty()
-                && !self
-                    .ids
-                    .iter()
-                    .any(|g| crate::eval::waivers::glob_match(g, &f.id))
+            if !self.ids.is_empty() && !self.ids.iter().any(|g| crate::model::glob_match(g, &f.id))
             {
                 continue;
             }

@@ -8,10 +8,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{canonical, measure_values};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::harbor::{HarborRequest, ScanRequest};
+use crate::model::request::harbor::{HarborRequest, ScanRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str =
     "Harbor vulnerability scan summary of an artifact, and whether a cosign signature is attached.";

@@ -8,10 +8,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, ValueSet};
-use crate::fetch::endpoints::sampling::Sampling;
-use crate::fetch::endpoints::web::{self, HealthQuery};
+use crate::model::request::Sampling;
+use crate::model::request::http::{self, HealthQuery};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "An HTTP endpoint's status, content type, body text, response time and Prometheus text validity.";
 
@@ -93,7 +94,7 @@ impl From<HttpHealthCheck> for HttpHealthSpec {
 impl CheckKind for HttpHealthCheck {
     fn need(&self) -> Need {
         let s = &self.0;
-        let request = web::Request::Health(HealthQuery {
+        let request = http::Request::Health(HealthQuery {
             path: s.path.clone(),
             content_types: s.content_type.clone(),
             contains: s.contains.clone(),

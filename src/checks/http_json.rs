@@ -7,10 +7,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, ValueSet};
-use crate::fetch::endpoints::sampling::Sampling;
-use crate::fetch::endpoints::web::{self, JsonQuery};
+use crate::model::request::Sampling;
+use crate::model::request::http::{self, JsonQuery};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "A value read by a JSON path from an HTTP endpoint's JSON answer.";
 
@@ -60,7 +61,7 @@ impl TryFrom<HttpJsonSpec> for HttpJsonCheck {
     type Error = String;
 
     fn try_from(spec: HttpJsonSpec) -> Result<Self, String> {
-        web::parse_path(&spec.json_path)?;
+        http::parse_path(&spec.json_path)?;
         if let Some(s) = &spec.sampling {
             s.validate(METRICS)?;
         }
@@ -77,7 +78,7 @@ impl From<HttpJsonCheck> for HttpJsonSpec {
 impl CheckKind for HttpJsonCheck {
     fn need(&self) -> Need {
         let s = &self.0;
-        let request = web::Request::Json(JsonQuery {
+        let request = http::Request::Json(JsonQuery {
             path: s.path.clone(),
             json_path: s.json_path.clone(),
             sampling: s.sampling.clone(),

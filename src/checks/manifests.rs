@@ -12,8 +12,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, FindingSet, Missing, MissingReason, Severity};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 use crate::parse::ParseError;
 use crate::parse::manifests::{self, Manifests, Options, Quota, RuleId};
 

@@ -18,10 +18,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, Value, ValueSet, format_number};
-use crate::fetch::endpoints::prometheus::{self, Range, Reduce};
-use crate::fetch::endpoints::sampling::Sampling;
+use crate::model::request::Sampling;
+use crate::model::request::prometheus::{self, Range, Reduce};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "A PromQL query (instant or over a window) against a Prometheus-compatible API: the value, or min/max/avg/sum across series.";
 

@@ -25,107 +25,11 @@ pub(crate) mod saas;
 pub mod sonar_measures;
 pub mod tests;
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::evidence::{Evidence, Location, Missing, MissingReason, Value};
-
-/// The evidence a check needs; also the key under which `fetch` stores it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type", content = "name")]
-pub enum Need {
-    /// A named source from `gonogo.yaml`.
-    Source(String),
-    /// Paths in the project matching any of these globs.
-    Files(Vec<String>),
-    /// One project file, read as text.
-    Document(String),
-    /// Every project file matching any of these globs, each read as text (manifests,
-    /// Dockerfiles); no match is `not found`.
-    Documents(Vec<String>),
-    /// A rule-specific request to an endpoint source (a PromQL query, a quality-gate lookup):
-    /// the source's name and the request as canonical JSON, so equal requests are fetched once.
-    Query { source: String, request: String },
-}
-
-impl std::fmt::Display for Need {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Need::Source(s) => write!(f, "source `{s}`"),
-            Need::Files(p) => write!(f, "files {}", p.join(", ")),
-            Need::Document(p) => write!(f, "file {p}"),
-            Need::Documents(p) => write!(f, "files {}", p.join(", ")),
-            Need::Query { source, request } => write!(f, "source `{source}` query {request}"),
-        }
-    }
-}
-
-/// A detail behind a measurement: a failed test, a finding, a missing field.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Item {
-    /// What a waiver's `match` compares against.
-    pub key: String,
-    pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Measurement {
-    pub metrics: BTreeMap<String, Value>,
-    /// Metrics the evidence cannot give, with why (a report without branch data).
-    pub unavailable: BTreeMap<String, String>,
-    pub items: Vec<Item>,
-    /// Items excluded by a waiver's `match`.
-    pub waived_items: u64,
-    pub notes: Vec<String>,
-}
-
-impl Measurement {
-    pub fn set(&mut self, metric: &str, value: impl Into<Value>) {
-        self.metrics.insert(metric.to_string(), value.into());
-    }
-
-    pub fn set_opt(&mut self, metric: &str, value: Option<f64>, why_missing: &str) {
-        match value {
-            Some(v) => self.set(metric, v),
-            None => {
-                self.unavailable
-                    .insert(metric.to_string(), why_missing.to_string());
-            }
-        }
-    }
-}
-
-impl From<u64> for Value {
-    fn from(n: u64) -> Self {
-        Value::Number(n as f64)
-    }
-}
-
-impl From<f64> for Value {
-    fn from(n: f64) -> Self {
-        Value::Number(n)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Self {
-        Value::Bool(b)
-    }
-}
-
-/// Documentation of a metric, for `gonogo rules` and the generated rule reference.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct MetricDoc {
-    pub name: &'static str,
-    pub description: &'static str,
-}
-
-/// Decides whether an item key is waived; records the waiver as used when it is.
-pub type Waive<'a> = dyn FnMut(&str) -> bool + 'a;
+use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 /// What every check kind implements.
 pub trait CheckKind {

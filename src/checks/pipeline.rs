@@ -7,10 +7,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{canonical, measure_values};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::gitlab::{GitlabRequest, PipelineRequest};
+use crate::model::request::gitlab::{GitlabRequest, PipelineRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Status of the latest GitLab pipeline of a commit.";
 

@@ -9,10 +9,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{WaitSpec, canonical, measure_values, reduce};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::sonarqube::{QualityGateRequest, SonarRequest};
+use crate::model::request::sonarqube::{QualityGateRequest, SonarRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str =
     "SonarQube quality gate of a project, branch, pull request or just-submitted analysis.";

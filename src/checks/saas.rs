@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Item, Measurement, MetricDoc, Need, Waive, wrong_kind};
+use super::wrong_kind;
 use crate::evidence::{Evidence, Missing, ValueSet};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 /// The endpoint's values as a measurement; the second value lists the waived item keys.
 pub(crate) fn measure_values(
@@ -80,7 +81,7 @@ impl WaitSpec {
 impl<'de> Deserialize<'de> for WaitSpec {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        let secs = crate::config::parse_duration(&text)
+        let secs = crate::model::parse_duration(&text)
             .map_err(serde::de::Error::custom)?
             .as_secs();
         Ok(WaitSpec { text, secs })

@@ -12,10 +12,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckKind;
 use super::saas::{canonical, measure_values, reduce};
-use super::{CheckKind, Measurement, MetricDoc, Need, Waive};
 use crate::evidence::{Evidence, Missing};
-use crate::fetch::endpoints::sonarqube::{MeasuresRequest, SonarRequest};
+use crate::model::request::sonarqube::{MeasuresRequest, SonarRequest};
+use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "SonarQube measures (coverage, issues, ratings, duplication) with their change across analyses.";
 
@@ -228,7 +229,7 @@ impl CheckKind for SonarMeasuresCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::endpoints::sonarqube::{MEASURE_KEYS, history_keys};
+    use crate::model::request::sonarqube::{MEASURE_KEYS, history_keys};
 
     #[test]
     fn metrics_follow_the_fetched_keys() {

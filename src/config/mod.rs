@@ -9,7 +9,6 @@ mod source;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -20,8 +19,8 @@ pub use source::{
 };
 
 use crate::diag::{Diagnostics, Doc};
-use crate::eval::waivers::Waiver;
-use crate::rules::{EnvType, StageRef};
+use crate::model::Waiver;
+use crate::model::{EnvType, StageRef};
 use crate::yaml::{self, Span, SpanIndex};
 
 pub const DEFAULT_FILE: &str = "gonogo.yaml";
@@ -282,41 +281,4 @@ pub fn parse(
         output,
         stage_span,
     })
-}
-
-/// Parses `500ms`, `30s`, `15m`, `24h`, `7d`, `2w`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let (num, unit) = s.split_at(digits);
-    let n: u64 = num.parse().map_err(|_| {
-        format!("`{s}` is not a duration: write a number and a unit, e.g. `30s`, `24h`, `7d`")
-    })?;
-    let secs = match unit.trim() {
-        "ms" => return Ok(Duration::from_millis(n)),
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        "w" => n * 604_800,
-        other => {
-            return Err(format!(
-                "`{s}`: unknown duration unit `{other}` (use ms, s, m, h, d or w)"
-            ));
-        }
-    };
-    Ok(Duration::from_secs(secs))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(604_800));
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert!(parse_duration("7 days").is_err());
-        assert!(parse_duration("h").is_err());
-    }
 }

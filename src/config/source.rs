@@ -375,7 +375,7 @@ impl SourceSpec {
         }
         for (key, field) in [("max_age", &self.max_age), ("timeout", &self.timeout)] {
             if let Some(v) = field
-                && let Err(e) = super::parse_duration(v)
+                && let Err(e) = crate::model::parse_duration(v)
             {
                 doc.error_at(&format!("{pointer}/{key}"), e, diags);
             }

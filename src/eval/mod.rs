@@ -5,26 +5,23 @@
 //! becomes `inconclusive` with its reason, and the rule's `on_missing` policy decides what that
 //! does to the decision.
 
-pub mod criteria;
 mod verdict;
 pub mod waivers;
-
-use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
 pub use verdict::{
-    Counts, CriterionResult, Decision, InputRecord, NextPreview, Outcome, RuleResult, SourceReport,
-    VERDICT_SCHEMA_VERSION, Verdict,
+    Counts, CriterionResult, Decision, NextPreview, Outcome, RuleResult, VERDICT_SCHEMA_VERSION,
+    Verdict,
 };
 
-use crate::checks::{Measurement, Need};
-use crate::evidence::{Evidence, Missing, MissingReason};
-use crate::rules::{Level, OnMissing, Plan, PlannedRule};
-use waivers::{EXPIRY_WARNING_DAYS, Waiver, WaiverState, WaiverStatus};
-
-/// What fetch produced for each need.
-pub type EvidenceMap = BTreeMap<Need, Result<Evidence, Missing>>;
+use crate::evidence::{Missing, MissingReason};
+use crate::model::Measurement;
+use crate::model::waiver::EXPIRY_WARNING_DAYS;
+use crate::model::{EvidenceMap, Waiver};
+use crate::model::{Level, OnMissing};
+use crate::rules::{Plan, PlannedRule};
+use waivers::{WaiverState, WaiverStatus};
 
 /// How many items (failed tests, findings, missing fields) a rule result keeps.
 pub const MAX_RESULT_ITEMS: usize = 100;

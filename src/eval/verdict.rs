@@ -9,9 +9,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::waivers::WaiverStatus;
-use crate::checks::{Item, Need};
 use crate::evidence::{MissingReason, Value};
-use crate::rules::{EnvType, Level, OnMissing, PlannedRule, Stage};
+use crate::model::{EnvType, Level, OnMissing, Stage};
+use crate::model::{Item, Need, SourceReport};
+use crate::rules::PlannedRule;
 
 pub const VERDICT_SCHEMA_VERSION: u32 = 1;
 
@@ -182,35 +183,6 @@ impl Counts {
         }
         c
     }
-}
-
-/// One input read: a file or a URL (without credentials).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InputRecord {
-    pub location: String,
-    /// Digest of the bytes read; for an endpoint query, of the normalised answer (see `digest_of`).
-    pub sha256: String,
-    pub size: u64,
-    /// `answer` when the digest covers gonogo's canonical JSON of an endpoint's answer rather
-    /// than the raw response bytes (several requests may make one answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digest_of: Option<String>,
-    /// RFC 3339 time the input was read.
-    pub read_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified: Option<String>,
-}
-
-/// What one need resolved to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceReport {
-    pub need: Need,
-    /// The report format or endpoint kind used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    pub inputs: Vec<InputRecord>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
 /// Preview of the next stage, non-blocking (`check --next`).

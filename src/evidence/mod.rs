@@ -99,6 +99,24 @@ impl std::fmt::Display for Value {
     }
 }
 
+impl From<u64> for Value {
+    fn from(n: u64) -> Self {
+        Value::Number(n as f64)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
 /// Numbers print without float noise but with every digit that matters: integers as integers,
 /// others with six significant digits, trailing zeros trimmed (`0.999`, `0.99899`, `81.4815`), so
 /// a threshold and a measurement that differ never print the same.

@@ -12,8 +12,8 @@ use globset::{GlobBuilder, GlobMatcher};
 use sha2::{Digest, Sha256};
 
 use super::resolve_path;
-use crate::eval::InputRecord;
 use crate::evidence::{Document, Evidence, Missing, MissingReason};
+use crate::model::InputRecord;
 use crate::parse::format::{Format, detect};
 
 /// Directories never walked by `**` unless a pattern names them.

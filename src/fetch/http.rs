@@ -190,7 +190,7 @@ impl Client {
         let timeout = spec
             .timeout
             .as_deref()
-            .and_then(|t| crate::config::parse_duration(t).ok())
+            .and_then(|t| crate::model::parse_duration(t).ok())
             .unwrap_or(self.timeout);
         let mut url = Url::parse(&request.url).map_err(|_| {
             Missing::new(

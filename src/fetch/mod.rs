@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::checks::Need;
 use crate::config::{Config, SourceSpec};
-use crate::eval::{EvidenceMap, SourceReport};
 use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::model::Need;
+use crate::model::{EvidenceMap, SourceReport};
 use crate::parse::format::Format;
 
 pub use files::{expand_globs, read_source_file};
@@ -216,7 +216,7 @@ async fn resolve(
                 let result = endpoints::query_at(source, &spec, request, client, root).await;
                 if let Ok(evidence) = &result {
                     let canonical = serde_json::to_vec(evidence).unwrap_or_default();
-                    report.inputs.push(crate::eval::InputRecord {
+                    report.inputs.push(crate::model::InputRecord {
                         location,
                         sha256: files::sha256_hex(&canonical),
                         size: canonical.len() as u64,
@@ -269,7 +269,7 @@ async fn resolve_source(
     let max_age = spec
         .max_age
         .as_deref()
-        .and_then(|s| crate::config::parse_duration(s).ok());
+        .and_then(|s| crate::model::parse_duration(s).ok());
     if let Some(location) = spec.api_location() {
         let (evidence, format, records) =
             endpoints::read_report(name, spec, location, format, client).await?;

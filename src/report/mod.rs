@@ -16,9 +16,9 @@ pub mod sarif;
 
 use sha2::{Digest, Sha256};
 
-use crate::checks::Item;
 use crate::eval::{Outcome, RuleResult, Verdict};
 use crate::evidence::Location;
+use crate::model::Item;
 
 /// The output formats of `explain` and `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -89,11 +89,11 @@ pub fn render(v: &Verdict) -> String {
     s
 }
 
-fn sarif_level_of(level: crate::rules::Level) -> &'static str {
+fn sarif_level_of(level: crate::model::Level) -> &'static str {
     match level {
-        crate::rules::Level::Fail => "error",
-        crate::rules::Level::Warn => "warning",
-        crate::rules::Level::Info => "note",
+        crate::model::Level::Fail => "error",
+        crate::model::Level::Warn => "warning",
+        crate::model::Level::Info => "note",
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use super::{CompiledRule, Override, Rule, Stage};
 use crate::checks::KINDS;
 use crate::diag::{Diagnostics, Doc, display_path};
-use crate::eval::criteria::Criterion;
+use crate::model::Criterion;
 use crate::yaml::{self, SpanIndex};
 
 /// A rule file's name and text.

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::load::CompiledPack;
 use super::{CompiledRule, EnvType, Level, LevelSpec, OnMissing, Stage};
-use crate::checks::Need;
-use crate::eval::criteria::Criterion;
-use crate::eval::waivers::Waiver;
+use crate::model::Criterion;
+use crate::model::Need;
+use crate::model::Waiver;
 
 /// A project's change to a pack rule, from a user rule file's `overrides:`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

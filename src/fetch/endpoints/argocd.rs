@@ -6,28 +6,13 @@
 //! spells them (Synced/OutOfSync/Unknown, Healthy/Progressing/Degraded/Suspended/Missing/
 //! Unknown), so rules compare against the words users see in the Argo CD UI.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, expand, expand_opt, get_json};
 use crate::config::SourceSpec;
 use crate::evidence::{Missing, MissingReason, Value, ValueItem, ValueSet};
 use crate::fetch::http::Client;
-
-/// A request from the `argocd-app` check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
-pub enum ArgocdRequest {
-    ArgocdApp(AppRequest),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AppRequest {
-    pub name: String,
-    /// The Application's namespace, when apps live outside Argo CD's own namespace.
-    pub app_namespace: Option<String>,
-}
+use crate::model::request::argocd::ArgocdRequest;
 
 pub(super) async fn query(
     source: &str,

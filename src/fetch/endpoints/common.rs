@@ -10,10 +10,10 @@
 use serde::de::DeserializeOwned;
 
 use crate::config::SourceSpec;
-use crate::eval::InputRecord;
 use crate::evidence::{Evidence, Missing, MissingReason};
 use crate::fetch::files;
 use crate::fetch::http::{Client, redact_url};
+use crate::model::InputRecord;
 use crate::parse::format::Format;
 
 const SECRET_WORDS: &[&str] = &[

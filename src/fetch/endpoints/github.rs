@@ -17,12 +17,13 @@ use std::time::Duration;
 
 use http_body_util::BodyExt;
 use octocrab::Octocrab;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::common::{self, api_url, decode, expand};
 use crate::config::{AuthSpec, GithubArtifact, SourceSpec};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::redact_url;
+use crate::model::request::github::GithubRequest;
 
 const DEFAULT_API: &str = "https://api.github.com";
 /// Largest JSON answer read.
@@ -30,24 +31,6 @@ const MAX_JSON: usize = 32 * 1024 * 1024;
 /// Largest artifact archive downloaded, and largest total of the files read from it.
 pub const MAX_ARCHIVE: u64 = 256 * 1024 * 1024;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A request from the `check-run` check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
-pub enum GithubRequest {
-    CheckRun(CheckRunRequest),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckRunRequest {
-    /// `owner/name`.
-    pub repo: String,
-    /// The commit; `$GITHUB_SHA` when absent.
-    pub sha: Option<String>,
-    /// The check run's name.
-    pub name: String,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 struct CheckRuns {
@@ -101,7 +84,7 @@ fn octocrab(source: &str, spec: &SourceSpec) -> Result<(Octocrab, reqwest::Url),
     let timeout = spec
         .timeout
         .as_deref()
-        .and_then(|t| crate::config::parse_duration(t).ok())
+        .and_then(|t| crate::model::parse_duration(t).ok())
         .unwrap_or(DEFAULT_TIMEOUT);
     let setup = |e: octocrab::Error| {
         Missing::new(

@@ -8,31 +8,13 @@
 //! works from there. A pipeline that has not finished has a `status` but no `succeeded`: a rule
 //! on it is inconclusive, never a pass.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::common::{self, api_url, api_url_with_path, context, expand, expand_opt, get_json};
 use crate::config::{GitlabArtifact, GitlabTestReport, SourceSpec};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::{Client, redact_url};
-
-/// A request from the `pipeline` check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
-pub enum GitlabRequest {
-    Pipeline(PipelineRequest),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PipelineRequest {
-    /// Project id or full path.
-    pub project: String,
-    /// The commit; `$CI_COMMIT_SHA` when absent.
-    pub sha: Option<String>,
-    /// Only pipelines of this branch or tag.
-    #[serde(rename = "ref")]
-    pub git_ref: Option<String>,
-}
+use crate::model::request::gitlab::GitlabRequest;
 
 /// One pipeline as `GET /projects/:id/pipelines` lists it.
 #[derive(Debug, Clone, Deserialize)]

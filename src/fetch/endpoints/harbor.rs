@@ -10,30 +10,13 @@
 //! API requires (`a/b` → `a%252Fb`). Signatures come from the artifact's accessories; when that
 //! call fails (older Harbor), `signed` is unavailable and the scan values still count.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, expand, get_json, number};
 use crate::config::SourceSpec;
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::Client;
-
-/// A request from the `harbor-scan` check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
-pub enum HarborRequest {
-    HarborScan(ScanRequest),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScanRequest {
-    pub project: String,
-    /// Repository inside the project; may hold slashes.
-    pub repository: String,
-    /// A digest (`sha256:...`) or a tag.
-    pub reference: String,
-}
+use crate::model::request::harbor::HarborRequest;
 
 /// Asked for by Harbor's own UI so that `scan_overview` lists both report types.
 const ACCEPT_VULNERABILITIES: &str = "application/vnd.security.vulnerability.report; version=1.1, application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0";

@@ -18,8 +18,8 @@ pub mod web;
 use std::path::Path;
 
 use crate::config::{ApiLocation, SourceSpec};
-use crate::eval::InputRecord;
 use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::model::InputRecord;
 use crate::parse::format::Format;
 
 use super::http::Client;

@@ -14,130 +14,16 @@
 //! Notes on the evidence say how many samples were taken and how many met. Progress goes to a
 //! single line on stderr when it is a terminal, and to `tracing` info lines otherwise (CI logs).
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::checks::{Measurement, MetricDoc};
-use crate::config::parse_duration;
-use crate::eval::criteria::Criterion;
 use crate::evidence::{Missing, MissingReason, ValueSet};
+use crate::model::request::Sampling;
 
 /// What the sampler leaves before the overall fetch deadline, to report instead of being cut off.
 const DEADLINE_MARGIN: Duration = Duration::from_secs(2);
-
-/// Repeated sampling of an endpoint after a deployment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Sampling {
-    /// Wait this long before the first sample (`2m`); none by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay: Option<String>,
-    /// Time from one sample to the next (`30s`).
-    pub interval: String,
-    /// At most this many samples.
-    pub count: u32,
-    /// Stop, successfully, once this many successive samples meet `until` (default 1).
-    #[serde(default = "one")]
-    pub consecutive: u32,
-    /// Give up this long after sampling started (default: `delay` + `count` × `interval`). The
-    /// run's `--deadline` also bounds it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<String>,
-    /// The criteria a sample must meet, in the `expect` language (`{value: "< 0.01"}`);
-    /// usually the same as the rule's `expect`, which judges the sample gonogo keeps.
-    pub until: BTreeMap<String, String>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// Durations of a validated [`Sampling`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Timing {
-    pub delay: Duration,
-    pub interval: Duration,
-    pub deadline: Duration,
-}
-
-impl Sampling {
-    /// Load-time validation against the check kind's metrics.
-    pub fn validate(&self, metrics: &[MetricDoc]) -> Result<(), String> {
-        self.timing()?;
-        if self.count == 0 {
-            return Err("sampling.count must be at least 1".into());
-        }
-        if self.consecutive == 0 || self.consecutive > self.count {
-            return Err(format!(
-                "sampling.consecutive ({}) must be between 1 and count ({})",
-                self.consecutive, self.count
-            ));
-        }
-        if self.until.is_empty() {
-            return Err(
-                "sampling.until is empty: give the criteria each sample must meet, e.g. `until: {value: \"< 0.01\"}`".into(),
-            );
-        }
-        for (metric, expr) in &self.until {
-            if !metrics.iter().any(|m| m.name == metric) {
-                let names: Vec<&str> = metrics.iter().map(|m| m.name).collect();
-                return Err(format!(
-                    "sampling.until: unknown metric `{metric}` (this check measures {})",
-                    names.join(", ")
-                ));
-            }
-            Criterion::parse(metric, expr).map_err(|e| format!("sampling.until.{metric}: {e}"))?;
-        }
-        Ok(())
-    }
-
-    pub fn timing(&self) -> Result<Timing, String> {
-        let field =
-            |name: &str, v: &str| parse_duration(v).map_err(|e| format!("sampling.{name}: {e}"));
-        let delay = match &self.delay {
-            Some(d) => field("delay", d)?,
-            None => Duration::ZERO,
-        };
-        let interval = field("interval", &self.interval)?;
-        if interval.is_zero() {
-            return Err("sampling.interval must be longer than 0".into());
-        }
-        let deadline = match &self.deadline {
-            Some(d) => field("deadline", d)?,
-            None => delay + interval * self.count.max(1),
-        };
-        if deadline <= delay {
-            return Err(format!(
-                "sampling.deadline ({}) ends before the first sample (delay {})",
-                self.deadline.as_deref().unwrap_or("?"),
-                self.delay.as_deref().unwrap_or("0s")
-            ));
-        }
-        Ok(Timing {
-            delay,
-            interval,
-            deadline,
-        })
-    }
-}
-
-/// Whether a measurement meets every criterion: unmeasurable or incomparable is "not met".
-pub fn meets(m: &Measurement, until: &BTreeMap<String, String>) -> bool {
-    until.iter().all(|(metric, expr)| {
-        let Ok(criterion) = Criterion::parse(metric, expr) else {
-            return false;
-        };
-        m.metrics
-            .get(metric)
-            .and_then(|v| criterion.check(v))
-            .unwrap_or(false)
-    })
-}
 
 /// Takes samples until the run is reached or sampling gives up; see the module doc.
 pub async fn run<Take, Fut, Judge>(
@@ -298,12 +184,14 @@ impl<'a> Progress<'a> {
 mod tests {
     use super::*;
     use crate::evidence::Value;
+    use crate::model::Dur;
+    use crate::model::request::Sampling;
     use std::sync::{Arc, Mutex};
 
     fn sampling(count: u32, consecutive: u32) -> Sampling {
         Sampling {
-            delay: Some("10s".into()),
-            interval: "30s".into(),
+            delay: Some(Dur::parse("10s").unwrap()),
+            interval: Dur::parse("30s").unwrap(),
             count,
             consecutive,
             deadline: None,
@@ -399,7 +287,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn all_good_but_too_few_before_the_deadline_is_a_timeout() {
         let mut s = sampling(10, 5);
-        s.deadline = Some("75s".into());
+        s.deadline = Some(Dur::parse("75s").unwrap());
         let (out, n, _) = script(&s, vec![Some(0.01); 10]).await;
         let m = out.unwrap_err();
         assert_eq!(m.reason, MissingReason::Timeout);
@@ -422,41 +310,5 @@ mod tests {
         let m = out.unwrap_err();
         assert!(m.detail.contains("--deadline"), "{}", m.detail);
         assert!(start.elapsed() < Duration::from_secs(60));
-    }
-
-    #[test]
-    fn validation_names_the_problem() {
-        let docs = &[MetricDoc {
-            name: "value",
-            description: "",
-        }];
-        assert!(sampling(3, 2).validate(docs).is_ok());
-        assert!(
-            sampling(3, 4)
-                .validate(docs)
-                .unwrap_err()
-                .contains("consecutive")
-        );
-        let mut s = sampling(3, 1);
-        s.until = [("valeu".to_string(), "< 1".to_string())].into();
-        assert!(
-            s.validate(docs)
-                .unwrap_err()
-                .contains("unknown metric `valeu`")
-        );
-        s.until = [("value".to_string(), "1".to_string())].into();
-        assert!(s.validate(docs).unwrap_err().contains("not a comparison"));
-        let mut s = sampling(3, 1);
-        s.interval = "0s".into();
-        assert!(s.validate(docs).is_err());
-        s.interval = "soon".into();
-        assert!(s.validate(docs).unwrap_err().contains("sampling.interval"));
-        let mut s = sampling(3, 1);
-        s.deadline = Some("5s".into());
-        assert!(
-            s.validate(docs)
-                .unwrap_err()
-                .contains("before the first sample")
-        );
     }
 }

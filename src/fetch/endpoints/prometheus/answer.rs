@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::Reduce;
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
+use crate::model::request::prometheus::Reduce;
 
 /// A reduction with its parameter.
 #[derive(Debug, Clone, Copy, PartialEq)]
