@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use gonogo::config::SourceSpec;
+use gonogo::config::{Access, Source, SourceSpec};
 use gonogo::evidence::{Evidence, MissingReason, Value};
 use gonogo::fetch::FetchOptions;
 use gonogo::fetch::endpoints;
@@ -16,11 +16,8 @@ fn client() -> Client {
     Client::new(&FetchOptions::default())
 }
 
-fn spec(url: &str) -> SourceSpec {
-    SourceSpec {
-        url: Some(url.to_string()),
-        ..SourceSpec::default()
-    }
+fn spec(_url: &str) -> Access {
+    Access::default()
 }
 
 async fn hits(server: &MockServer) -> usize {
@@ -77,7 +74,7 @@ async fn a_slow_server_times_out_per_request() {
         .await;
     let url = format!("{}/slow", server.uri());
     let mut s = spec(&url);
-    s.timeout = Some("200ms".into());
+    s.timeout = Some(Duration::from_millis(200));
     let started = Instant::now();
     let m = client().get_bytes(&url, &s).await.unwrap_err();
     assert_eq!(m.reason, MissingReason::Unreachable);
@@ -219,12 +216,14 @@ async fn a_post_form_turns_into_a_get_on_303() {
     assert_eq!(r.body, b"done");
 }
 
-fn prom_spec(url: &str) -> SourceSpec {
+fn prom_spec(url: &str) -> Source {
     SourceSpec {
         kind: Some("prometheus".into()),
         url: Some(url.to_string()),
         ..SourceSpec::default()
     }
+    .into_source("prom")
+    .unwrap()
 }
 
 #[tokio::test]
@@ -239,7 +238,6 @@ async fn malformed_prometheus_json_is_a_parse_error() {
         .mount(&server)
         .await;
     let m = endpoints::query(
-        "prom",
         &prom_spec(&server.uri()),
         r#"{"api":"prometheus/query","query":"up"}"#,
         &client(),
@@ -277,7 +275,7 @@ async fn long_promql_goes_by_post_and_a_base_path_is_kept() {
     let base = format!("{}/api/metrics/v1/team/", server.uri());
     for (query, want) in [(long.as_str(), 3.0), ("up", 1.0)] {
         let request = serde_json::json!({"api": "prometheus/query", "query": query}).to_string();
-        let ev = endpoints::query("prom", &prom_spec(&base), &request, &client())
+        let ev = endpoints::query(&prom_spec(&base), &request, &client())
             .await
             .unwrap();
         let Evidence::Values(v) = ev else { panic!() };
@@ -299,7 +297,7 @@ async fn a_range_query_sends_start_end_and_step() {
     let request = serde_json::json!({"api": "prometheus/query", "query": "x",
         "range": {"window": "7d", "step": "5m"}, "reduce": "max"})
     .to_string();
-    let ev = endpoints::query("prom", &prom_spec(&server.uri()), &request, &client())
+    let ev = endpoints::query(&prom_spec(&server.uri()), &request, &client())
         .await
         .unwrap();
     let Evidence::Values(v) = ev else { panic!() };
@@ -315,7 +313,6 @@ async fn a_range_query_sends_start_end_and_step() {
 async fn a_request_for_another_kind_is_wrong_kind() {
     let server = MockServer::start().await;
     let m = endpoints::query(
-        "prom",
         &prom_spec(&server.uri()),
         r#"{"api":"alertmanager/alerts","matchers":[]}"#,
         &client(),

@@ -39,9 +39,11 @@ async fn measure(kind: &str, url: &str, check: serde_json::Value) -> Result<Meas
         kind: Some(kind.into()),
         url: Some(url.into()),
         ..SourceSpec::default()
-    };
+    }
+    .into_source("live")
+    .unwrap();
     let client = Client::new(&FetchOptions::default());
-    let evidence = endpoints::query("live", &spec, &request, &client).await?;
+    let evidence = endpoints::query(&spec, &request, &client).await?;
     check.measure(&evidence, &mut |_| false)
 }
 

@@ -118,7 +118,14 @@ async fn run(
     let Need::Query { source, request } = check.need() else {
         panic!("an endpoint check asks for a query");
     };
-    let evidence = endpoints::query_at(&source, spec, &request, &client(), root).await?;
+    let evidence = endpoints::query_at(
+        &spec.clone().into_source(&source).unwrap(),
+        &request,
+        &client(),
+        root,
+        &endpoints::never,
+    )
+    .await?;
     check.measure(&evidence, &mut |_| false)
 }
 
@@ -199,9 +206,15 @@ async fn sonar_waived_condition_leaves_the_status_but_not_the_count() {
     let Need::Query { source, request } = check.need() else {
         unreachable!()
     };
-    let ev = endpoints::query_at(&source, &sonar(&server), &request, &client(), &here())
-        .await
-        .unwrap();
+    let ev = endpoints::query_at(
+        &sonar(&server).into_source(&source).unwrap(),
+        &request,
+        &client(),
+        &here(),
+        &endpoints::never,
+    )
+    .await
+    .unwrap();
     let m = check
         .measure(&ev, &mut |k: &str| k == "new_violations")
         .unwrap();
@@ -602,13 +615,13 @@ async fn gitlab_secret_looking_variables_are_refused() {
 }
 
 async fn read_report(spec: &SourceSpec) -> Result<(Evidence, String, usize), Missing> {
-    let location = spec.api_location().expect("an API location");
-    let format = spec
-        .kind
-        .as_deref()
-        .and_then(gonogo::parse::format::Format::from_id);
-    let (ev, fmt, records) =
-        endpoints::read_report("reports", spec, location, format, &client()).await?;
+    let source = spec.clone().into_source("reports").unwrap();
+    let gonogo::config::SourceKind::Report(format) = source.kind else {
+        panic!("a report source")
+    };
+    let (ev, fmt, records) = endpoints::read_report(&source, format, &client())
+        .await
+        .expect("an API location")?;
     Ok((ev, fmt.id().to_string(), records.len()))
 }
 

@@ -252,7 +252,13 @@ fn check(args: &CheckArgs) -> Result<u8, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))?;
-    let fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options));
+    let judge = crate::checks::sample_judge(
+        plan.rules
+            .iter()
+            .chain(next_plan.iter().flat_map(|p| p.rules.iter()))
+            .map(|r| &r.rule.rule.check),
+    );
+    let fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options, judge));
 
     let mut verdict = eval::evaluate(&plan, &fetched.evidence, &loaded.config.waivers, today);
     verdict.project = loaded.config.project.clone();
@@ -502,13 +508,12 @@ fn where_from(need: &crate::model::Need, config: &Config) -> String {
     match need {
         crate::model::Need::Source(name) => match config.sources.get(name) {
             None => format!("NOT CONFIGURED (add sources.{name} to gonogo.yaml)"),
-            Some(spec) => {
-                let loc = spec
-                    .url
-                    .as_deref()
-                    .map(fetch::http::redact_url)
-                    .unwrap_or_else(|| spec.patterns().join(", "));
-                match &spec.kind {
+            Some(source) => {
+                let loc = match &source.location {
+                    crate::config::Location::Files(p) => p.join(", "),
+                    other => other.url().map(fetch::http::redact_url).unwrap_or_default(),
+                };
+                match source.kind.id() {
                     Some(k) => format!("{loc} ({k})"),
                     None => format!("{loc} (format detected)"),
                 }
@@ -519,13 +524,14 @@ fn where_from(need: &crate::model::Need, config: &Config) -> String {
         crate::model::Need::Documents(p) => format!("project files {}", p.join(", ")),
         crate::model::Need::Query { source, .. } => match config.sources.get(source) {
             None => format!("NOT CONFIGURED (add sources.{source} to gonogo.yaml)"),
-            Some(spec) => format!(
+            Some(source) => format!(
                 "{} ({})",
-                spec.url
-                    .as_deref()
+                source
+                    .location
+                    .url()
                     .map(fetch::http::redact_url)
                     .unwrap_or_default(),
-                spec.kind.as_deref().unwrap_or("?")
+                source.kind.id().unwrap_or("?")
             ),
         },
     }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, Value, ValueSet};
-use crate::model::request::Sampling;
 use crate::model::request::alertmanager::{self, AlertsQuery, normalize_matcher};
+use crate::model::request::{Sampling, meets};
 use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Alerts firing in Alertmanager that match label matchers, silenced and inhibited ones excluded.";
@@ -94,6 +94,11 @@ impl CheckKind for AlertsCheck {
             return Err(wrong_kind(&self.need(), evidence, "alerts"));
         };
         Ok(summarize(values, waive))
+    }
+
+    fn sample_meets(&self, values: &ValueSet) -> Option<bool> {
+        let s = self.spec.sampling.as_ref()?;
+        Some(meets(&summarize(values, &mut |_| false), &s.until))
     }
 }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, ValueSet};
-use crate::model::request::Sampling;
 use crate::model::request::http::{self, HealthQuery};
+use crate::model::request::{Sampling, meets};
 use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "An HTTP endpoint's status, content type, body text, response time and Prometheus text validity.";
@@ -112,9 +112,14 @@ impl CheckKind for HttpHealthCheck {
         };
         Ok(summarize(values))
     }
+
+    fn sample_meets(&self, values: &ValueSet) -> Option<bool> {
+        let s = self.0.sampling.as_ref()?;
+        Some(meets(&summarize(values), &s.until))
+    }
 }
 
-/// The metrics of an answer. Pure: the sampler calls it too.
+/// The metrics of an answer; each sample of a sampled request is judged on them too.
 pub fn summarize(values: &ValueSet) -> Measurement {
     let mut m = Measurement::default();
     for metric in METRICS {

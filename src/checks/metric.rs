@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Missing, Value, ValueSet, format_number};
-use crate::model::request::Sampling;
 use crate::model::request::prometheus::{self, Range, Reduce};
+use crate::model::request::{Sampling, meets};
 use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "A PromQL query (instant or over a window) against a Prometheus-compatible API: the value, or min/max/avg/sum across series.";
@@ -152,9 +152,17 @@ impl CheckKind for MetricCheck {
         };
         Ok(summarize(values, self.0.ignore_nan, waive))
     }
+
+    fn sample_meets(&self, values: &ValueSet) -> Option<bool> {
+        let s = self.0.sampling.as_ref()?;
+        Some(meets(
+            &summarize(values, self.0.ignore_nan, &mut |_| false),
+            &s.until,
+        ))
+    }
 }
 
-/// The statistics of a query answer. Pure: the sampler calls it too, to judge each sample.
+/// The statistics of a query answer; each sample of a sampled request is judged on them too.
 pub fn summarize(values: &ValueSet, ignore_nan: bool, waive: &mut Waive<'_>) -> Measurement {
     let mut m = Measurement::default();
     let mut numbers = Vec::new();

@@ -28,13 +28,21 @@ pub mod tests;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::evidence::{Evidence, Missing, MissingReason};
-use crate::model::{Measurement, MetricDoc, Need, Waive};
+use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::{Measurement, MetricDoc, Need, SampleJudge, Waive};
 
 /// What every check kind implements.
 pub trait CheckKind {
     fn need(&self) -> Need;
     fn measure(&self, evidence: &Evidence, waive: &mut Waive<'_>) -> Result<Measurement, Missing>;
+    /// For kinds that sample an endpoint: whether one sample meets the `sampling.until`
+    /// criteria; `None` for kinds that do not sample.
+    fn sample_meets(&self, _values: &ValueSet) -> Option<bool> {
+        None
+    }
 }
 
 /// Documentation of a check kind.
@@ -118,6 +126,26 @@ impl Check {
     ) -> Result<Measurement, Missing> {
         self.inner().measure(evidence, waive)
     }
+
+    pub fn sample_meets(&self, values: &ValueSet) -> Option<bool> {
+        self.inner().sample_meets(values)
+    }
+}
+
+/// The judge fetch uses for sampled requests: the check behind each need decides whether a
+/// sample meets its `sampling.until`. A need no sampling check asked for is never met.
+pub fn sample_judge<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Arc<SampleJudge> {
+    let by_need: BTreeMap<Need, Check> = checks
+        .into_iter()
+        .filter(|c| c.sample_meets(&ValueSet::default()).is_some())
+        .map(|c| (c.need(), c.clone()))
+        .collect();
+    Arc::new(move |need: &Need, values: &ValueSet| {
+        by_need
+            .get(need)
+            .and_then(|c| c.sample_meets(values))
+            .unwrap_or(false)
+    })
 }
 
 /// The error for evidence of the wrong type: a source configured with the wrong kind.

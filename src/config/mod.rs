@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 pub use source::{
-    ApiLocation, AuthSpec, GithubArtifact, GitlabArtifact, GitlabTestReport, SourceSpec,
+    Access, AuthSpec, GITHUB_API, GithubArtifact, GitlabArtifact, GitlabTestReport, Location,
+    Problem, Source, SourceKind, SourceSpec, known_kinds,
 };
 
 use crate::diag::{Diagnostics, Doc};
@@ -96,7 +97,7 @@ pub struct Config {
     pub pack: String,
     pub rule_files: Vec<PathBuf>,
     pub vars: BTreeMap<String, Json>,
-    pub sources: BTreeMap<String, SourceSpec>,
+    pub sources: BTreeMap<String, Source>,
     pub waivers: Vec<Waiver>,
     pub output: OutputSpec,
     /// Where `stage:` was written, for errors about it.
@@ -212,8 +213,20 @@ pub fn parse(
             for (key, value) in items {
                 let pointer = format!("/sources/{}", yaml::escape_pointer(key));
                 if let Some(spec) = doc.typed::<SourceSpec>(value, &pointer, diags) {
-                    spec.validate(&pointer, &doc, diags);
-                    sources.insert(key.clone(), spec);
+                    match spec.into_source(key) {
+                        Ok(source) => {
+                            sources.insert(key.clone(), source);
+                        }
+                        Err(problems) => {
+                            for p in problems {
+                                let at = format!("{pointer}{}", p.at);
+                                match p.help {
+                                    Some(help) => doc.error_help_at(&at, p.message, help, diags),
+                                    None => doc.error_at(&at, p.message, diags),
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -1,14 +1,24 @@
-//! A source: where one piece of evidence lives (files, a glob, or a URL) and how to read it.
+//! A source: where one piece of evidence lives (files, a glob, a URL or an API) and how to read
+//! it.
+//!
+//! Two forms, as cargo-deny and ripgrep do it: [`SourceSpec`] is the file's shape (serde, JSON
+//! Schema, every field optional), and [`Source`] the validated value fetch receives, with the kind
+//! resolved to a report format or an endpoint, exactly one location, and durations parsed. Every
+//! problem found on the way is reported against the file, at its position; fetch never sees a
+//! source it would have to second-guess.
 //!
 //! Credentials are never written in the file: `auth` names environment variables, whose values
 //! are read at fetch time and never logged, printed or put in the verdict.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostics, Doc};
+use crate::model::Dur;
+use crate::model::request::EndpointKind;
+use crate::parse::format::Format;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -28,10 +38,10 @@ pub struct SourceSpec {
     pub url: Option<String>,
     /// Evidence older than this is stale, hence inconclusive (`24h`, `7d`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_age: Option<String>,
+    pub max_age: Option<Dur>,
     /// Per-request timeout for URLs (`10s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
+    pub timeout: Option<Dur>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSpec>,
     /// Extra, non-secret request headers.
@@ -104,24 +114,6 @@ pub struct GithubArtifact {
     pub path: Option<String>,
 }
 
-/// Which API location a source reads, if any.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ApiLocation<'a> {
-    GitlabArtifact(&'a GitlabArtifact),
-    GitlabTestReport(&'a GitlabTestReport),
-    GithubArtifact(&'a GithubArtifact),
-}
-
-impl ApiLocation<'_> {
-    pub fn key(self) -> &'static str {
-        match self {
-            ApiLocation::GitlabArtifact(_) => "gitlab_artifact",
-            ApiLocation::GitlabTestReport(_) => "gitlab_test_report",
-            ApiLocation::GithubArtifact(_) => "github_artifact",
-        }
-    }
-}
-
 /// Authentication, by the names of environment variables holding the secrets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -137,262 +129,504 @@ pub enum AuthSpec {
     Header { name: String, value_env: String },
 }
 
-impl SourceSpec {
-    /// Expands `$VAR` / `${VAR}` in `url` from the environment (CI systems hand out URLs as
-    /// variables: `url: ${CI_ENVIRONMENT_URL}`). Done at fetch time, so `gonogo validate` works
-    /// on a laptop without them; an unset variable makes the source's rules inconclusive, and a
-    /// name that looks like a secret is refused.
-    pub fn with_env_expanded(mut self) -> Result<SourceSpec, crate::evidence::Missing> {
-        if let Some(url) = &self.url {
-            self.url = Some(crate::fetch::endpoints::expand_env(url, "url")?);
+/// A validated source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The name rules use (`tests`, `prometheus`).
+    pub name: String,
+    pub kind: SourceKind,
+    pub location: Location,
+    /// Evidence older than this is stale.
+    pub max_age: Option<Duration>,
+    pub access: Access,
+}
+
+/// What a source gives: a report (in a named format, or detected from its content), or answers
+/// from a live system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Report(Option<Format>),
+    Endpoint(EndpointKind),
+}
+
+impl SourceKind {
+    /// The id written in `kind:`, or `None` for a report whose format is detected.
+    pub fn id(self) -> Option<&'static str> {
+        match self {
+            SourceKind::Report(f) => f.map(Format::id),
+            SourceKind::Endpoint(e) => Some(e.id()),
         }
-        Ok(self)
+    }
+}
+
+/// Where a source is read. URLs may hold `$VARIABLES`, expanded at fetch time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    /// Files or globs relative to the project, merged.
+    Files(Vec<String>),
+    /// A report at a URL, or an endpoint's base URL.
+    Url(String),
+    /// A file in a GitLab job's artifacts, through the API at `api`.
+    GitlabArtifact {
+        api: String,
+        artifact: GitlabArtifact,
+    },
+    /// A pipeline's test report, through the API at `api`.
+    GitlabTestReport {
+        api: String,
+        report: GitlabTestReport,
+    },
+    /// Files in a GitHub Actions artifact, through the API at `api`.
+    GithubArtifact {
+        api: String,
+        artifact: GithubArtifact,
+    },
+}
+
+impl Location {
+    /// The URL this location is read from or through, as written (`$VARIABLES` unexpanded).
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Location::Files(_) => None,
+            Location::Url(u) => Some(u),
+            Location::GitlabArtifact { api, .. }
+            | Location::GitlabTestReport { api, .. }
+            | Location::GithubArtifact { api, .. } => Some(api),
+        }
+    }
+}
+
+/// How requests to a source are made: credentials (by environment variable name), extra headers,
+/// and the per-request timeout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Access {
+    pub auth: Option<AuthSpec>,
+    pub headers: BTreeMap<String, String>,
+    pub timeout: Option<Duration>,
+}
+
+/// The GitHub API used when a GitHub source names none.
+pub const GITHUB_API: &str = "https://api.github.com";
+
+/// One problem with a source: where under the source (a JSON pointer suffix such as `/url`, or
+/// empty for the source itself), what, and how to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub at: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(at: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            at: at.to_string(),
+            message: message.into(),
+            help: None,
+        }
     }
 
+    fn help(at: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem {
+            at: at.to_string(),
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.at.is_empty() {
+            write!(f, "{}: ", self.at.trim_start_matches('/').replace('/', "."))?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+fn is_url_like(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://") || url.starts_with('$')
+}
+
+/// Every kind `kind:` accepts: report formats, then endpoints.
+pub fn known_kinds() -> Vec<&'static str> {
+    Format::ALL
+        .iter()
+        .map(|f| f.id())
+        .chain(EndpointKind::ALL.iter().map(|e| e.id()))
+        .collect()
+}
+
+impl SourceSpec {
     /// Every location, in order: `path`, then `paths`.
     pub fn patterns(&self) -> Vec<String> {
         self.path.iter().chain(self.paths.iter()).cloned().collect()
     }
 
-    /// The API locations this source names (at most one in a valid configuration).
-    pub fn api_locations(&self) -> Vec<ApiLocation<'_>> {
+    /// The API locations this source names, with their keys.
+    fn api_keys(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if let Some(a) = &self.gitlab_artifact {
-            out.push(ApiLocation::GitlabArtifact(a));
+        if self.gitlab_artifact.is_some() {
+            out.push("gitlab_artifact");
         }
-        if let Some(t) = &self.gitlab_test_report {
-            out.push(ApiLocation::GitlabTestReport(t));
+        if self.gitlab_test_report.is_some() {
+            out.push("gitlab_test_report");
         }
-        if let Some(g) = &self.github_artifact {
-            out.push(ApiLocation::GithubArtifact(g));
+        if self.github_artifact.is_some() {
+            out.push("github_artifact");
         }
         out
     }
 
-    /// The API location this source reads, when it reads one.
-    pub fn api_location(&self) -> Option<ApiLocation<'_>> {
-        self.api_locations().into_iter().next()
-    }
-
-    pub fn validate(&self, pointer: &str, doc: &Doc<'_>, diags: &mut Diagnostics) {
-        let has_files = self.path.is_some() || !self.paths.is_empty();
-        let endpoint = self
-            .kind
-            .as_deref()
-            .is_some_and(|k| crate::fetch::endpoints::KINDS.contains(&k));
-        let apis = self.api_locations();
-        if endpoint || !apis.is_empty() {
-            self.validate_api(pointer, doc, diags, has_files, endpoint, &apis);
-            self.validate_common(pointer, doc, diags);
-            return;
-        }
-        match (has_files, &self.url) {
-            (true, Some(_)) => doc.error_at(
-                pointer,
-                "a source reads either files (`path`/`paths`) or a `url`, not both",
-                diags,
-            ),
-            (false, None) => doc.error_help_at(
-                pointer,
-                "this source has no location",
-                "add `path: reports/junit.xml` (a file or glob) or `url: https://...`",
-                diags,
-            ),
-            (false, Some(url)) => {
-                if !(url.starts_with("http://")
-                    || url.starts_with("https://")
-                    || url.starts_with('$'))
-                {
-                    doc.error_at(
-                        &format!("{pointer}/url"),
-                        format!("`{url}` is not an http(s) URL"),
-                        diags,
-                    );
+    /// Validates the source into its typed form, or every problem found.
+    pub fn into_source(self, name: &str) -> Result<Source, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let kind = match self.kind.as_deref() {
+            None => Some(SourceKind::Report(None)),
+            Some(k) => match (Format::from_id(k), EndpointKind::from_id(k)) {
+                (Some(f), _) => Some(SourceKind::Report(Some(f))),
+                (None, Some(e)) => Some(SourceKind::Endpoint(e)),
+                (None, None) => {
+                    let known = known_kinds();
+                    let help = match crate::diag::did_you_mean(k, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("known kinds: {}", known.join(", ")),
+                    };
+                    problems.push(Problem::help(
+                        "/kind",
+                        format!("unknown source kind `{k}`"),
+                        help,
+                    ));
+                    None
                 }
-            }
-            (true, None) => {}
-        }
-        self.validate_common(pointer, doc, diags);
-    }
-
-    fn validate_api(
-        &self,
-        pointer: &str,
-        doc: &Doc<'_>,
-        diags: &mut Diagnostics,
-        has_files: bool,
-        endpoint: bool,
-        apis: &[ApiLocation<'_>],
-    ) {
-        let kind = self.kind.as_deref().unwrap_or("");
-        if endpoint && !apis.is_empty() {
-            doc.error_help_at(
-                &format!("{pointer}/{}", apis[0].key()),
-                format!(
-                    "a `{kind}` source answers checks; `{}` belongs on a report source",
-                    apis[0].key()
-                ),
-                "define a second source with the report's `kind` (or none) for the report",
-                diags,
-            );
-        }
-        if apis.len() > 1 {
-            doc.error_at(
-                &format!("{pointer}/{}", apis[1].key()),
-                format!(
-                    "a source reads one API location: `{}` and `{}` are both set",
-                    apis[0].key(),
-                    apis[1].key()
-                ),
-                diags,
-            );
-        }
-        if has_files {
-            let what = if endpoint {
-                format!("a `{kind}` source is an API (`url`)")
-            } else {
-                format!("this source reads `{}`", apis[0].key())
-            };
-            doc.error_at(
-                pointer,
-                format!("{what}; it takes no `path`/`paths`"),
-                diags,
-            );
-        }
-        let github = matches!(apis.first(), Some(ApiLocation::GithubArtifact(_)));
-        match &self.url {
-            None if endpoint => doc.error_help_at(
-                pointer,
-                format!("a `{kind}` source needs the `url` of its API"),
-                match kind {
-                    "gitlab" => {
-                        "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)"
-                    }
-                    "github" => {
-                        "add `url: https://api.github.com` (or your GitHub Enterprise API URL)"
-                    }
-                    _ => "add `url: https://...`, the server's base URL",
-                },
-                diags,
-            ),
-            None if !github => doc.error_help_at(
-                pointer,
-                format!("`{}` needs the GitLab API base in `url`", apis[0].key()),
-                "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)",
-                diags,
-            ),
-            Some(url)
-                if !(url.starts_with("http://")
-                    || url.starts_with("https://")
-                    || url.starts_with('$')) =>
-            {
-                doc.error_at(
-                    &format!("{pointer}/url"),
-                    format!("`{url}` is not an http(s) URL (nor `$VARIABLE` naming one)"),
-                    diags,
-                );
-            }
-            _ => {}
-        }
-        match apis.first() {
-            Some(ApiLocation::GitlabArtifact(a)) => {
-                let at = format!("{pointer}/gitlab_artifact");
-                match (&a.job_id, &a.git_ref, &a.job) {
-                    (Some(_), None, None) | (None, Some(_), Some(_)) => {}
-                    (Some(_), _, _) => doc.error_at(
-                        &at,
-                        "give either `job_id` or `ref` + `job`, not both",
-                        diags,
-                    ),
-                    (None, _, _) => doc.error_help_at(
-                        &at,
-                        "which job's artifacts? `ref` and `job` are both needed without `job_id`",
-                        "add `ref: main` and `job: test` (the latest successful pipeline of `main`), or `job_id: ...`",
-                        diags,
-                    ),
-                }
-                if a.path.trim().is_empty() {
-                    doc.error_at(&format!("{at}/path"), "`path` is empty", diags);
-                }
-            }
-            Some(ApiLocation::GitlabTestReport(t)) => {
-                if t.pipeline.is_some() == t.sha.is_some() {
-                    doc.error_help_at(
-                        &format!("{pointer}/gitlab_test_report"),
-                        "give exactly one of `pipeline` and `sha`",
-                        "`pipeline: $CI_PIPELINE_ID` reads this pipeline's test report",
-                        diags,
-                    );
-                }
-                if !matches!(self.kind.as_deref(), None | Some("gitlab-test-report")) {
-                    doc.error_at(
-                        &format!("{pointer}/kind"),
-                        format!(
-                            "`gitlab_test_report` is read as `gitlab-test-report`, not `{kind}`"
-                        ),
-                        diags,
-                    );
-                }
-            }
-            Some(ApiLocation::GithubArtifact(g)) => {
-                let parts: Vec<&str> = g.repo.split('/').collect();
-                if parts.len() != 2 || parts.iter().any(|p| p.trim().is_empty()) {
-                    doc.error_at(
-                        &format!("{pointer}/github_artifact/repo"),
-                        format!("`{}` is not `owner/name`", g.repo),
-                        diags,
-                    );
-                }
-                if let Some(p) = &g.path
-                    && let Err(e) = globset::Glob::new(p)
-                {
-                    doc.error_at(
-                        &format!("{pointer}/github_artifact/path"),
-                        format!("invalid glob `{p}`: {e}"),
-                        diags,
-                    );
-                }
-            }
-            None => {}
-        }
-    }
-
-    fn validate_common(&self, pointer: &str, doc: &Doc<'_>, diags: &mut Diagnostics) {
-        if let Some(kind) = &self.kind
-            && !crate::fetch::is_known_kind(kind)
-        {
-            let known = crate::fetch::known_kinds();
-            let help = match crate::diag::did_you_mean(kind, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known kinds: {}", known.join(", ")),
-            };
-            doc.error_help_at(
-                &format!("{pointer}/kind"),
-                format!("unknown source kind `{kind}`"),
-                help,
-                diags,
-            );
-        }
-        for (key, field) in [("max_age", &self.max_age), ("timeout", &self.timeout)] {
-            if let Some(v) = field
-                && let Err(e) = crate::model::parse_duration(v)
-            {
-                doc.error_at(&format!("{pointer}/{key}"), e, diags);
-            }
-        }
+            },
+        };
+        let location = self.location(kind, &mut problems);
         for name in self.headers.keys() {
             let lower = name.to_ascii_lowercase();
             if matches!(
                 lower.as_str(),
                 "authorization" | "private-token" | "job-token" | "cookie"
             ) {
-                doc.error_help_at(
-                    &format!("{pointer}/headers"),
+                problems.push(Problem::help(
+                    "/headers",
                     format!("`{name}` carries a secret and must not be written in gonogo.yaml"),
                     "use `auth: {header: {name: ..., value_env: MY_TOKEN}}` so the value comes from the environment",
-                    diags,
-                );
+                ));
+            } else if reqwest_header_name_ok(name).is_err() {
+                problems.push(Problem::new(
+                    "/headers",
+                    format!("`{name}` is not a valid HTTP header name"),
+                ));
             }
         }
+        match (kind, location) {
+            (Some(kind), Some(location)) if problems.is_empty() => Ok(Source {
+                name: name.to_string(),
+                kind,
+                location,
+                max_age: self.max_age.as_ref().map(Dur::get),
+                access: Access {
+                    auth: self.auth,
+                    headers: self.headers,
+                    timeout: self.timeout.as_ref().map(Dur::get),
+                },
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    fn location(&self, kind: Option<SourceKind>, problems: &mut Vec<Problem>) -> Option<Location> {
+        let patterns = self.patterns();
+        let has_files = !patterns.is_empty();
+        let apis = self.api_keys();
+        let endpoint = match kind {
+            Some(SourceKind::Endpoint(e)) => Some(e),
+            _ => None,
+        };
+        let before = problems.len();
+        if let Some(url) = &self.url
+            && !is_url_like(url)
+        {
+            problems.push(Problem::new(
+                "/url",
+                format!("`{url}` is not an http(s) URL (nor `$VARIABLE` naming one)"),
+            ));
+        }
+        if apis.len() > 1 {
+            problems.push(Problem::new(
+                &format!("/{}", apis[1]),
+                format!(
+                    "a source reads one API location: `{}` and `{}` are both set",
+                    apis[0], apis[1]
+                ),
+            ));
+        }
+        if let Some(e) = endpoint {
+            let kind = e.id();
+            if let Some(api) = apis.first() {
+                problems.push(Problem::help(
+                    &format!("/{api}"),
+                    format!("a `{kind}` source answers checks; `{api}` belongs on a report source"),
+                    "define a second source with the report's `kind` (or none) for the report",
+                ));
+            }
+            if has_files {
+                problems.push(Problem::new(
+                    "",
+                    format!("a `{kind}` source is an API (`url`); it takes no `path`/`paths`"),
+                ));
+            }
+            let Some(url) = &self.url else {
+                problems.push(Problem::help(
+                    "",
+                    format!("a `{kind}` source needs the `url` of its API"),
+                    match e {
+                        EndpointKind::Gitlab => {
+                            "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)"
+                        }
+                        EndpointKind::Github => {
+                            "add `url: https://api.github.com` (or your GitHub Enterprise API URL)"
+                        }
+                        _ => "add `url: https://...`, the server's base URL",
+                    },
+                ));
+                return None;
+            };
+            return (problems.len() == before).then(|| Location::Url(url.clone()));
+        }
+        if let Some(api) = apis.first().copied() {
+            if has_files {
+                problems.push(Problem::new(
+                    "",
+                    format!("this source reads `{api}`; it takes no `path`/`paths`"),
+                ));
+            }
+            let gitlab_api = |problems: &mut Vec<Problem>| match &self.url {
+                Some(u) => Some(u.clone()),
+                None => {
+                    problems.push(Problem::help(
+                        "",
+                        format!("`{api}` needs the GitLab API base in `url`"),
+                        "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)",
+                    ));
+                    None
+                }
+            };
+            let location = match api {
+                "gitlab_artifact" => {
+                    let a = self.gitlab_artifact.clone()?;
+                    let at = "/gitlab_artifact";
+                    match (&a.job_id, &a.git_ref, &a.job) {
+                        (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+                        (Some(_), _, _) => problems.push(Problem::new(
+                            at,
+                            "give either `job_id` or `ref` + `job`, not both",
+                        )),
+                        (None, _, _) => problems.push(Problem::help(
+                            at,
+                            "which job's artifacts? `ref` and `job` are both needed without `job_id`",
+                            "add `ref: main` and `job: test` (the latest successful pipeline of `main`), or `job_id: ...`",
+                        )),
+                    }
+                    if a.path.trim().is_empty() {
+                        problems.push(Problem::new(&format!("{at}/path"), "`path` is empty"));
+                    }
+                    gitlab_api(problems).map(|api| Location::GitlabArtifact { api, artifact: a })
+                }
+                "gitlab_test_report" => {
+                    let t = self.gitlab_test_report.clone()?;
+                    if t.pipeline.is_some() == t.sha.is_some() {
+                        problems.push(Problem::help(
+                            "/gitlab_test_report",
+                            "give exactly one of `pipeline` and `sha`",
+                            "`pipeline: $CI_PIPELINE_ID` reads this pipeline's test report",
+                        ));
+                    }
+                    if !matches!(
+                        kind,
+                        None | Some(SourceKind::Report(None | Some(Format::GitlabTestReport)))
+                    ) {
+                        problems.push(Problem::new(
+                            "/kind",
+                            format!(
+                                "`gitlab_test_report` is read as `gitlab-test-report`, not `{}`",
+                                self.kind.as_deref().unwrap_or("")
+                            ),
+                        ));
+                    }
+                    gitlab_api(problems).map(|api| Location::GitlabTestReport { api, report: t })
+                }
+                _ => {
+                    let g = self.github_artifact.clone()?;
+                    let parts: Vec<&str> = g.repo.split('/').collect();
+                    if parts.len() != 2 || parts.iter().any(|p| p.trim().is_empty()) {
+                        problems.push(Problem::new(
+                            "/github_artifact/repo",
+                            format!("`{}` is not `owner/name`", g.repo),
+                        ));
+                    }
+                    if let Some(p) = &g.path
+                        && let Err(e) = globset::Glob::new(p)
+                    {
+                        problems.push(Problem::new(
+                            "/github_artifact/path",
+                            format!("invalid glob `{p}`: {e}"),
+                        ));
+                    }
+                    Some(Location::GithubArtifact {
+                        api: self.url.clone().unwrap_or_else(|| GITHUB_API.to_string()),
+                        artifact: g,
+                    })
+                }
+            };
+            return location.filter(|_| problems.len() == before);
+        }
+        match (has_files, &self.url) {
+            (true, Some(_)) => {
+                problems.push(Problem::new(
+                    "",
+                    "a source reads either files (`path`/`paths`) or a `url`, not both",
+                ));
+                None
+            }
+            (false, None) => {
+                problems.push(Problem::help(
+                    "",
+                    "this source has no location",
+                    "add `path: reports/junit.xml` (a file or glob) or `url: https://...`",
+                ));
+                None
+            }
+            (false, Some(url)) => (problems.len() == before).then(|| Location::Url(url.clone())),
+            (true, None) => {
+                for (i, p) in patterns.iter().enumerate() {
+                    if p.trim().is_empty() {
+                        problems.push(Problem::new(
+                            &if self.path.is_some() && i == 0 {
+                                "/path".to_string()
+                            } else {
+                                format!("/paths/{}", i - usize::from(self.path.is_some()))
+                            },
+                            "an empty path",
+                        ));
+                    }
+                }
+                (problems.len() == before).then_some(Location::Files(patterns))
+            }
+        }
+    }
+}
+
+fn reqwest_header_name_ok(name: &str) -> Result<(), ()> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok { Ok(()) } else { Err(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(yaml: serde_json::Value) -> SourceSpec {
+        serde_json::from_value(yaml).unwrap()
+    }
+
+    fn problems(yaml: serde_json::Value) -> Vec<String> {
+        spec(yaml)
+            .into_source("s")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn files_urls_endpoints_and_apis_become_typed_sources() {
+        let s = spec(serde_json::json!({"kind": "junit", "path": "a.xml", "paths": ["b/*.xml"], "max_age": "24h"}))
+            .into_source("tests")
+            .unwrap();
+        assert_eq!(s.kind, SourceKind::Report(Some(Format::Junit)));
+        assert_eq!(
+            s.location,
+            Location::Files(vec!["a.xml".into(), "b/*.xml".into()])
+        );
+        assert_eq!(s.max_age, Some(Duration::from_secs(86_400)));
+
+        let s =
+            spec(serde_json::json!({"kind": "prometheus", "url": "$PROM_URL", "timeout": "5s"}))
+                .into_source("prom")
+                .unwrap();
+        assert_eq!(s.kind, SourceKind::Endpoint(EndpointKind::Prometheus));
+        assert_eq!(s.location, Location::Url("$PROM_URL".into()));
+        assert_eq!(s.access.timeout, Some(Duration::from_secs(5)));
+
+        let s = spec(serde_json::json!({"github_artifact": {"repo": "o/r", "run_id": "1", "name": "reports"}}))
+            .into_source("gh")
+            .unwrap();
+        assert!(
+            matches!(s.location, Location::GithubArtifact { ref api, .. } if api == GITHUB_API)
+        );
+        assert_eq!(s.kind, SourceKind::Report(None));
+    }
+
+    #[test]
+    fn every_problem_is_named_with_where_it_is() {
+        assert_eq!(
+            problems(serde_json::json!({"kind": "junti", "path": "a.xml"})),
+            vec!["kind: unknown source kind `junti` (did you mean `junit`?)"]
+        );
+        assert_eq!(
+            problems(serde_json::json!({"kind": "prometheus"})),
+            vec![
+                "a `prometheus` source needs the `url` of its API (add `url: https://...`, the server's base URL)"
+            ]
+        );
+        let p = problems(serde_json::json!({"path": "a", "url": "ftp://x"}));
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("url: `ftp://x` is not an http(s) URL")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|m| m.contains("either files")), "{p:?}");
+        assert!(
+            problems(serde_json::json!({}))
+                .iter()
+                .any(|m| m.contains("no location"))
+        );
+        let p = problems(serde_json::json!({
+            "url": "https://gl/api/v4",
+            "gitlab_artifact": {"project": "g/a", "path": "x", "job_id": "1", "ref": "main"},
+            "gitlab_test_report": {"project": "g/a", "pipeline": "1"}
+        }));
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("gitlab_test_report: a source reads one API location")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|m| m.contains("either `job_id` or `ref` + `job`")),
+            "{p:?}"
+        );
+        let p =
+            problems(serde_json::json!({"url": "https://x", "headers": {"PRIVATE-TOKEN": "abc"}}));
+        assert!(p[0].contains("carries a secret"), "{p:?}");
+    }
+
+    #[test]
+    fn durations_are_refused_when_the_file_is_read() {
+        let e = serde_json::from_value::<SourceSpec>(
+            serde_json::json!({"path": "a", "max_age": "1 day"}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown duration unit `day`"), "{e}");
     }
 }

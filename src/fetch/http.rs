@@ -22,7 +22,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
 use super::FetchOptions;
-use crate::config::{AuthSpec, SourceSpec};
+use crate::config::{Access, AuthSpec};
 use crate::evidence::{Missing, MissingReason};
 
 const MAX_ATTEMPTS: u32 = 4;
@@ -173,25 +173,21 @@ impl Client {
     }
 
     /// GET `url` with the source's auth and headers; the body of a 2xx answer, or why not.
-    pub async fn get_bytes(&self, url: &str, spec: &SourceSpec) -> Result<Vec<u8>, Missing> {
-        Ok(self.send(&Request::get(url), spec).await?.success()?.body)
+    pub async fn get_bytes(&self, url: &str, access: &Access) -> Result<Vec<u8>, Missing> {
+        Ok(self.send(&Request::get(url), access).await?.success()?.body)
     }
 
     /// Sends `request` with the source's auth, headers and timeout, retrying what a retry can
     /// fix and following up to five redirects. Any final status is returned (callers that want
     /// only 2xx call [`Response::success`]); transport failures and oversized bodies are `Missing`.
-    pub async fn send(&self, request: &Request, spec: &SourceSpec) -> Result<Response, Missing> {
+    pub async fn send(&self, request: &Request, access: &Access) -> Result<Response, Missing> {
         let mut shown = request.shown();
-        let (mut headers, secret_names) = headers(spec)
+        let (mut headers, secret_names) = headers(access)
             .map_err(|e| Missing::new(MissingReason::Unreachable, format!("{shown}: {e}")))?;
         if let Some(accept) = request.accept {
             headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
         }
-        let timeout = spec
-            .timeout
-            .as_deref()
-            .and_then(|t| crate::model::parse_duration(t).ok())
-            .unwrap_or(self.timeout);
+        let timeout = access.timeout.unwrap_or(self.timeout);
         let mut url = Url::parse(&request.url).map_err(|_| {
             Missing::new(
                 MissingReason::Unreachable,
@@ -448,9 +444,9 @@ fn env_secret(var: &str) -> Result<String, String> {
 }
 
 /// The source's headers, and the names of those that carry credentials.
-fn headers(spec: &SourceSpec) -> Result<(HeaderMap, Vec<HeaderName>), String> {
+fn headers(access: &Access) -> Result<(HeaderMap, Vec<HeaderName>), String> {
     let mut map = HeaderMap::new();
-    for (k, v) in &spec.headers {
+    for (k, v) in &access.headers {
         let name = HeaderName::from_bytes(k.as_bytes())
             .map_err(|_| format!("invalid header name `{k}`"))?;
         let value =
@@ -462,7 +458,7 @@ fn headers(spec: &SourceSpec) -> Result<(HeaderMap, Vec<HeaderName>), String> {
         reqwest::header::COOKIE,
         reqwest::header::PROXY_AUTHORIZATION,
     ];
-    match &spec.auth {
+    match &access.auth {
         None => {}
         Some(AuthSpec::BearerEnv(var)) => {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", env_secret(var)?))

@@ -14,28 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{Config, SourceSpec};
-use crate::evidence::{Evidence, Missing, MissingReason};
-use crate::model::Need;
-use crate::model::{EvidenceMap, SourceReport};
-use crate::parse::format::Format;
+use crate::config::{Config, Location, Source, SourceKind};
+use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
+use crate::model::{EvidenceMap, Need, SampleJudge, SourceReport};
 
 pub use files::{expand_globs, read_source_file};
-
-/// Source kinds that are not report formats but endpoints, added by endpoint modules.
-const ENDPOINT_KINDS: &[&str] = endpoints::KINDS;
-
-pub fn known_kinds() -> Vec<&'static str> {
-    Format::ALL
-        .iter()
-        .map(|f| f.id())
-        .chain(ENDPOINT_KINDS.iter().copied())
-        .collect()
-}
-
-pub fn is_known_kind(kind: &str) -> bool {
-    known_kinds().contains(&kind)
-}
 
 /// Limits for one run.
 #[derive(Debug, Clone)]
@@ -70,8 +53,14 @@ pub struct Fetched {
     pub sources: Vec<SourceReport>,
 }
 
-/// Resolves every need, concurrently, within the deadline.
-pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -> Fetched {
+/// Resolves every need, concurrently, within the deadline. `judge` decides, for needs whose
+/// request samples an endpoint, whether a sample meets the rule's sampling criteria.
+pub async fn gather(
+    needs: Vec<Need>,
+    config: &Config,
+    options: &FetchOptions,
+    judge: Arc<SampleJudge>,
+) -> Fetched {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let client = http::Client::new(options);
     let mut tasks = tokio::task::JoinSet::new();
@@ -86,10 +75,13 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
         };
         let options = options.clone();
         let client = client.clone();
+        let judge = judge.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
             let started = std::time::Instant::now();
-            let (result, report) = resolve(&need, spec, &root, &options, &client).await;
+            let sample = |v: &ValueSet| judge(&need, v);
+            let (result, report) =
+                resolve(&need, spec.as_ref(), &root, &options, &client, &sample).await;
             match &result {
                 Ok(e) => tracing::info!(
                     "{need}: {} evidence from {} input(s) in {:?}",
@@ -151,23 +143,17 @@ pub async fn gather(needs: Vec<Need>, config: &Config, options: &FetchOptions) -
 
 async fn resolve(
     need: &Need,
-    spec: Option<SourceSpec>,
+    spec: Option<&Source>,
     root: &Path,
     options: &FetchOptions,
     client: &http::Client,
+    judge: endpoints::Judge<'_>,
 ) -> (Result<Evidence, Missing>, SourceReport) {
     let mut report = SourceReport {
         need: need.clone(),
         kind: None,
         inputs: vec![],
         error: None,
-    };
-    let spec = match spec.map(|s| s.with_env_expanded()).transpose() {
-        Ok(spec) => spec,
-        Err(missing) => {
-            report.error = Some(missing.to_string());
-            return (Err(missing), report);
-        }
     };
     let result = match need {
         Need::Files(patterns) => {
@@ -207,13 +193,13 @@ async fn resolve(
                 ),
             )),
             Some(spec) => {
-                report.kind = spec.kind.clone();
+                report.kind = spec.kind.id().map(str::to_string);
                 let location = spec
-                    .url
-                    .as_deref()
+                    .location
+                    .url()
                     .map(endpoints::display_url)
                     .unwrap_or_default();
-                let result = endpoints::query_at(source, &spec, request, client, root).await;
+                let result = endpoints::query_at(spec, request, client, root, judge).await;
                 if let Ok(evidence) = &result {
                     let canonical = serde_json::to_vec(evidence).unwrap_or_default();
                     report.inputs.push(crate::model::InputRecord {
@@ -236,8 +222,8 @@ async fn resolve(
                 ),
             )),
             Some(spec) => {
-                report.kind = spec.kind.clone();
-                resolve_source(name, &spec, root, client, &mut report).await
+                report.kind = spec.kind.id().map(str::to_string);
+                resolve_source(spec, root, client, &mut report).await
             }
         },
     };
@@ -248,52 +234,58 @@ async fn resolve(
 }
 
 async fn resolve_source(
-    name: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     root: &Path,
     client: &http::Client,
     report: &mut SourceReport,
 ) -> Result<Evidence, Missing> {
-    let format = match &spec.kind {
-        Some(k) => match Format::from_id(k) {
-            Some(f) => Some(f),
-            None => {
-                return Err(Missing::new(
-                    MissingReason::WrongKind,
-                    format!("source `{name}` has kind `{k}`, which is not a report format"),
-                ));
-            }
-        },
-        None => None,
+    let name = spec.name.as_str();
+    let format = match spec.kind {
+        SourceKind::Report(format) => format,
+        SourceKind::Endpoint(kind) => {
+            return Err(Missing::new(
+                MissingReason::WrongKind,
+                format!(
+                    "source `{name}` is a `{}` endpoint; this check reads a report file",
+                    kind.id()
+                ),
+            ));
+        }
     };
-    let max_age = spec
-        .max_age
-        .as_deref()
-        .and_then(|s| crate::model::parse_duration(s).ok());
-    if let Some(location) = spec.api_location() {
-        let (evidence, format, records) =
-            endpoints::read_report(name, spec, location, format, client).await?;
+    if let Some(read) = endpoints::read_report(spec, format, client).await {
+        let (evidence, format, records) = read?;
         report.kind = Some(format.id().to_string());
         report.inputs = records;
         return Ok(evidence);
     }
-    if let Some(url) = &spec.url {
-        let body = client.get_bytes(url, spec).await?;
-        let display = http::redact_url(url);
-        let (evidence, format, record) =
-            blocking(move || files::parse_bytes(&display, &body, format)).await?;
-        report.kind = Some(format.id().to_string());
-        report.inputs.push(record);
-        return Ok(evidence);
+    match &spec.location {
+        Location::Url(url) => {
+            let url = endpoints::expand_env(url, "url")?;
+            let body = client.get_bytes(&url, &spec.access).await?;
+            let display = http::redact_url(&url);
+            let (evidence, format, record) =
+                blocking(move || files::parse_bytes(&display, &body, format)).await?;
+            report.kind = Some(format.id().to_string());
+            report.inputs.push(record);
+            Ok(evidence)
+        }
+        Location::Files(patterns) => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            let name = name.to_string();
+            let max_age = spec.max_age;
+            let (evidence, format, records) =
+                blocking(move || files::read_source(&name, &root, &patterns, format, max_age))
+                    .await?;
+            report.kind = Some(format.id().to_string());
+            report.inputs = records;
+            Ok(evidence)
+        }
+        _ => Err(Missing::new(
+            MissingReason::NotConfigured,
+            format!("source `{name}` has no location gonogo can read"),
+        )),
     }
-    let root = root.to_path_buf();
-    let patterns = spec.patterns();
-    let name = name.to_string();
-    let (evidence, format, records) =
-        blocking(move || files::read_source(&name, &root, &patterns, format, max_age)).await?;
-    report.kind = Some(format.id().to_string());
-    report.inputs = records;
-    Ok(evidence)
 }
 
 async fn blocking<T: Send + 'static>(

@@ -73,6 +73,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// How fetch judges the samples of sampled requests: by the plan's own checks.
+    pub fn sample_judge(&self) -> std::sync::Arc<crate::model::SampleJudge> {
+        crate::checks::sample_judge(self.rules.iter().map(|r| &r.rule.rule.check))
+    }
+
     /// Every distinct piece of evidence the plan needs, in a stable order.
     pub fn needs(&self) -> Vec<Need> {
         let mut needs: Vec<Need> = self.rules.iter().map(PlannedRule::need).collect();

@@ -16,24 +16,24 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::sampling;
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::{self, Client, Request as HttpRequest};
 use crate::model::request::alertmanager::{AlertsQuery, Request};
-use crate::model::request::meets;
 
 pub async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
+    judge: super::Judge<'_>,
 ) -> Result<Evidence, Missing> {
     let Request::Alerts(q) = super::common::request(
         source,
         request,
         "is an Alertmanager; only the `alerts` check reads it",
     )?;
-    let base = spec.url.as_deref().ok_or_else(|| {
+    let base = spec.location.url().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,
             format!("source `{source}` (alertmanager) has no `url`"),
@@ -48,10 +48,7 @@ pub async fn query(
                 &label,
                 client.deadline(),
                 || once(base, &q, spec, client),
-                |v| {
-                    let m = crate::checks::alerts::summarize(v, &mut |_| false);
-                    meets(&m, &s.until)
-                },
+                judge,
             )
             .await?
         }
@@ -62,7 +59,7 @@ pub async fn query(
 async fn once(
     base: &str,
     q: &AlertsQuery,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
     let mut params: Vec<(String, String)> = vec![
@@ -74,7 +71,7 @@ async fn once(
     let request = HttpRequest::get(http::join(base, "api/v2/alerts"))
         .query(params)
         .accept("application/json");
-    let response = client.send(&request, spec).await?;
+    let response = client.send(&request, &spec.access).await?;
     if response.status.as_u16() == 400 {
         let message = String::from_utf8_lossy(&response.body);
         return Err(Missing::new(

@@ -9,14 +9,14 @@
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, expand, expand_opt, get_json};
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueItem, ValueSet};
 use crate::fetch::http::Client;
 use crate::model::request::argocd::ArgocdRequest;
 
 pub(super) async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
@@ -25,13 +25,13 @@ pub(super) async fn query(
         request,
         "is an Argo CD server; it answers `argocd-app` checks only",
     )?;
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     let name = expand(&r.name, "name")?;
     let ns = expand_opt(r.app_namespace.as_deref(), "app_namespace")?;
     let query: Vec<(&str, &str)> = ns.iter().map(|n| ("appNamespace", n.as_str())).collect();
     let url = api_url(&base, &["api", "v1", "applications", &name], &query);
     let what = format!("Argo CD application `{name}`");
-    let body: Json = get_json(client, &url, spec, &what).await?;
+    let body: Json = get_json(client, &url, &spec.access, &what).await?;
     app_values(&body).map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))
 }
 

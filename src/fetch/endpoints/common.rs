@@ -9,7 +9,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::config::SourceSpec;
+use crate::config::{Access, Source};
 use crate::evidence::{Evidence, Missing, MissingReason};
 use crate::fetch::files;
 use crate::fetch::http::{Client, redact_url};
@@ -106,23 +106,15 @@ pub(super) fn expand_opt(value: Option<&str>, field: &str) -> Result<Option<Stri
     value.map(|v| expand(v, field)).transpose()
 }
 
-/// The source's API base URL, expanded; `default` when the source has none.
-pub(super) fn base_url(
-    source: &str,
-    spec: &SourceSpec,
-    default: Option<&str>,
-) -> Result<reqwest::Url, Missing> {
-    let raw = match (&spec.url, default) {
-        (Some(u), _) => expand(u, "url")?,
-        (None, Some(d)) => d.to_string(),
-        (None, None) => {
-            return Err(Missing::new(
-                MissingReason::NotConfigured,
-                format!("source `{source}` has no `url`"),
-            ));
-        }
+/// The source's API base URL (already expanded by fetch).
+pub(super) fn base_url(source: &str, spec: &Source) -> Result<reqwest::Url, Missing> {
+    let Some(raw) = spec.location.url() else {
+        return Err(Missing::new(
+            MissingReason::NotConfigured,
+            format!("source `{source}` has no `url`"),
+        ));
     };
-    let url = reqwest::Url::parse(&raw).map_err(|e| {
+    let url = reqwest::Url::parse(raw).map_err(|e| {
         Missing::new(
             MissingReason::NotConfigured,
             format!("source `{source}`: `url` is not a valid URL ({e})"),
@@ -185,11 +177,11 @@ pub(super) fn context(what: &str) -> impl FnOnce(Missing) -> Missing + '_ {
 pub(super) async fn get_json<T: DeserializeOwned>(
     client: &Client,
     url: &reqwest::Url,
-    spec: &SourceSpec,
+    access: &Access,
     what: &str,
 ) -> Result<T, Missing> {
     let body = client
-        .get_bytes(url.as_str(), spec)
+        .get_bytes(url.as_str(), access)
         .await
         .map_err(context(what))?;
     decode(&body, url.as_str(), what)

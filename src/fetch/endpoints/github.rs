@@ -20,12 +20,11 @@ use octocrab::Octocrab;
 use serde::Deserialize;
 
 use super::common::{self, api_url, decode, expand};
-use crate::config::{AuthSpec, GithubArtifact, SourceSpec};
+use crate::config::{AuthSpec, GithubArtifact, Source};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::redact_url;
 use crate::model::request::github::GithubRequest;
 
-const DEFAULT_API: &str = "https://api.github.com";
 /// Largest JSON answer read.
 const MAX_JSON: usize = 32 * 1024 * 1024;
 /// Largest artifact archive downloaded, and largest total of the files read from it.
@@ -67,9 +66,9 @@ struct Artifact {
     expired: bool,
 }
 
-fn octocrab(source: &str, spec: &SourceSpec) -> Result<(Octocrab, reqwest::Url), Missing> {
-    let base = common::base_url(source, spec, Some(DEFAULT_API))?;
-    let token = match &spec.auth {
+fn octocrab(source: &str, spec: &Source) -> Result<(Octocrab, reqwest::Url), Missing> {
+    let base = common::base_url(source, spec)?;
+    let token = match &spec.access.auth {
         Some(AuthSpec::BearerEnv(var)) => Some(env_secret(var)?),
         Some(_) => {
             return Err(Missing::new(
@@ -81,11 +80,7 @@ fn octocrab(source: &str, spec: &SourceSpec) -> Result<(Octocrab, reqwest::Url),
         }
         None => std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty()),
     };
-    let timeout = spec
-        .timeout
-        .as_deref()
-        .and_then(|t| crate::model::parse_duration(t).ok())
-        .unwrap_or(DEFAULT_TIMEOUT);
+    let timeout = spec.access.timeout.unwrap_or(DEFAULT_TIMEOUT);
     let setup = |e: octocrab::Error| {
         Missing::new(
             MissingReason::Unreachable,
@@ -183,11 +178,7 @@ fn owner_repo<'a>(repo: &'a str, field: &str) -> Result<(&'a str, &'a str), Miss
     }
 }
 
-pub(super) async fn query(
-    source: &str,
-    spec: &SourceSpec,
-    request: &str,
-) -> Result<ValueSet, Missing> {
+pub(super) async fn query(source: &str, spec: &Source, request: &str) -> Result<ValueSet, Missing> {
     let GithubRequest::CheckRun(r) = common::request(
         source,
         request,
@@ -260,7 +251,7 @@ pub fn check_run_values(run: &CheckRun) -> ValueSet {
 /// The files of a workflow-run artifact matching `path`, as (display name, bytes).
 pub(super) async fn artifact(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     g: &GithubArtifact,
 ) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     let repo = expand(&g.repo, "github_artifact.repo")?;

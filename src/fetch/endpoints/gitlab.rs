@@ -11,7 +11,7 @@
 use serde::Deserialize;
 
 use super::common::{self, api_url, api_url_with_path, context, expand, expand_opt, get_json};
-use crate::config::{GitlabArtifact, GitlabTestReport, SourceSpec};
+use crate::config::{GitlabArtifact, GitlabTestReport, Source};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::{Client, redact_url};
 use crate::model::request::gitlab::GitlabRequest;
@@ -31,7 +31,7 @@ pub struct Pipeline {
 
 pub(super) async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
@@ -40,7 +40,7 @@ pub(super) async fn query(
         request,
         "is a GitLab API; it answers `pipeline` checks only",
     )?;
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     let project = expand(&r.project, "project")?;
     let sha = match &r.sha {
         Some(s) => expand(s, "sha")?,
@@ -53,7 +53,7 @@ pub(super) async fn query(
 
 async fn latest_pipeline(
     base: &reqwest::Url,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
     project: &str,
     sha: &str,
@@ -70,7 +70,7 @@ async fn latest_pipeline(
     }
     let url = api_url(base, &["projects", project, "pipelines"], &query);
     let what = format!("pipelines of commit {sha} in GitLab project `{project}`");
-    let list: Vec<Pipeline> = get_json(client, &url, spec, &what).await?;
+    let list: Vec<Pipeline> = get_json(client, &url, &spec.access, &what).await?;
     list.into_iter().next().ok_or_else(|| {
         Missing::new(
             MissingReason::NotFound,
@@ -116,11 +116,11 @@ pub fn pipeline_values(p: &Pipeline) -> ValueSet {
 /// The bytes of one file of a job's artifacts, with the URL to show.
 pub(super) async fn artifact(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     a: &GitlabArtifact,
     client: &Client,
 ) -> Result<(String, Vec<u8>), Missing> {
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     let project = expand(&a.project, "gitlab_artifact.project")?;
     let path = expand(&a.path, "gitlab_artifact.path")?;
     let url = match (&a.job_id, &a.git_ref, &a.job) {
@@ -152,7 +152,7 @@ pub(super) async fn artifact(
     };
     let what = format!("artifact {path} of GitLab project `{project}`");
     let body = client
-        .get_bytes(url.as_str(), spec)
+        .get_bytes(url.as_str(), &spec.access)
         .await
         .map_err(context(&what))?;
     Ok((redact_url(url.as_str()), body))
@@ -161,11 +161,11 @@ pub(super) async fn artifact(
 /// A pipeline's `test_report` (or `test_report_summary`) JSON, with the URL to show.
 pub(super) async fn test_report(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     t: &GitlabTestReport,
     client: &Client,
 ) -> Result<(String, Vec<u8>), Missing> {
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     let project = expand(&t.project, "gitlab_test_report.project")?;
     let pipeline = match (&t.pipeline, &t.sha) {
         (Some(p), _) => expand(p, "gitlab_test_report.pipeline")?,
@@ -195,7 +195,7 @@ pub(super) async fn test_report(
     );
     let what = format!("{leaf} of pipeline {pipeline} in GitLab project `{project}`");
     let body = client
-        .get_bytes(url.as_str(), spec)
+        .get_bytes(url.as_str(), &spec.access)
         .await
         .map_err(context(&what))?;
     Ok((redact_url(url.as_str()), body))

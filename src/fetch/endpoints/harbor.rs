@@ -13,7 +13,7 @@
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, expand, get_json, number};
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::Client;
 use crate::model::request::harbor::HarborRequest;
@@ -33,7 +33,7 @@ const SEVERITIES: &[(&str, &str)] = &[
 
 pub(super) async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
@@ -42,7 +42,7 @@ pub(super) async fn query(
         request,
         "is a Harbor registry; it answers `harbor-scan` checks only",
     )?;
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     let project = expand(&r.project, "project")?;
     let repository = expand(&r.repository, "repository")?;
     let reference = expand(&r.reference, "reference")?;
@@ -58,7 +58,7 @@ pub(super) async fn query(
         reference.as_str(),
     ];
     let what = format!("Harbor artifact {project}/{repository}@{reference}");
-    let mut with_accept = spec.clone();
+    let mut with_accept = spec.access.clone();
     with_accept.headers.insert(
         "X-Accept-Vulnerabilities".into(),
         ACCEPT_VULNERABILITIES.into(),
@@ -71,7 +71,7 @@ pub(super) async fn query(
     accessories_path.push("accessories");
     let url = api_url(&base, &accessories_path, &[("page_size", "100")]);
     let what = format!("accessories of {what}");
-    match get_json::<Json>(client, &url, spec, &what).await {
+    match get_json::<Json>(client, &url, &spec.access, &what).await {
         Ok(list) => signature_values(&mut set, &list),
         Err(m) => {
             set.unavailable

@@ -17,78 +17,99 @@ pub mod web;
 
 use std::path::Path;
 
-use crate::config::{ApiLocation, SourceSpec};
-use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::config::{Location, Source, SourceKind};
+use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
 use crate::model::InputRecord;
+use crate::model::request::EndpointKind;
 use crate::parse::format::Format;
 
 use super::http::Client;
 
-/// Source kinds served by an endpoint module.
-pub const KINDS: &[&str] = &[
-    "prometheus",
-    "alertmanager",
-    "http",
-    "sonarqube",
-    "gitlab",
-    "github",
-    "harbor",
-    "argocd",
-];
+/// Whether one sample of an answer meets the rule's sampling criteria (see
+/// [`crate::model::SampleJudge`]); endpoints that sample call it and decide nothing themselves.
+pub type Judge<'a> = &'a (dyn Fn(&ValueSet) -> bool + Send + Sync);
 
-/// Runs one request (canonical JSON from the check) against the source, with project files
-/// resolved against the current directory.
-pub async fn query(
-    source: &str,
-    spec: &SourceSpec,
-    request: &str,
-    client: &Client,
-) -> Result<Evidence, Missing> {
-    query_at(source, spec, request, client, Path::new(".")).await
+/// Never met: for callers that do not sample.
+pub fn never(_: &ValueSet) -> bool {
+    false
+}
+
+/// Runs one request (canonical JSON from the check) against an endpoint source, with project
+/// files resolved against the current directory and no sampling judge.
+pub async fn query(source: &Source, request: &str, client: &Client) -> Result<Evidence, Missing> {
+    query_at(source, request, client, Path::new("."), &never).await
 }
 
 /// [`query`], with `root` the project directory, for requests naming project files
-/// (SonarQube's `report-task.txt`).
+/// (SonarQube's `report-task.txt`), and `judge` for requests that sample.
 pub async fn query_at(
-    source: &str,
-    spec: &SourceSpec,
+    source: &Source,
     request: &str,
     client: &Client,
     root: &Path,
+    judge: Judge<'_>,
 ) -> Result<Evidence, Missing> {
-    let kind = spec.kind.as_deref().unwrap_or("");
-    match kind {
-        "prometheus" => prometheus::query(source, spec, request, client).await,
-        "alertmanager" => alertmanager::query(source, spec, request, client).await,
-        "http" => web::query(source, spec, request, client).await,
-        "sonarqube" => sonarqube::query(source, spec, request, client, root)
-            .await
-            .map(Evidence::Values),
-        "gitlab" => gitlab::query(source, spec, request, client)
-            .await
-            .map(Evidence::Values),
-        "github" => github::query(source, spec, request)
-            .await
-            .map(Evidence::Values),
-        "harbor" => harbor::query(source, spec, request, client)
-            .await
-            .map(Evidence::Values),
-        "argocd" => argocd::query(source, spec, request, client)
-            .await
-            .map(Evidence::Values),
-        _ => Err(Missing::new(
+    let name = source.name.as_str();
+    let SourceKind::Endpoint(kind) = source.kind else {
+        return Err(Missing::new(
             MissingReason::WrongKind,
             format!(
-                "source `{source}` has kind `{kind}`, which is not an endpoint kind (known: {})",
-                KINDS.join(", ")
+                "source `{name}` is a report source; this check queries an endpoint (kind: {})",
+                EndpointKind::ALL
+                    .iter()
+                    .map(|k| k.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-        )),
+        ));
+    };
+    let source = &expand_url(source)?;
+    match kind {
+        EndpointKind::Prometheus => prometheus::query(name, source, request, client, judge).await,
+        EndpointKind::Alertmanager => {
+            alertmanager::query(name, source, request, client, judge).await
+        }
+        EndpointKind::Http => web::query(name, source, request, client, judge).await,
+        EndpointKind::Sonarqube => sonarqube::query(name, source, request, client, root)
+            .await
+            .map(Evidence::Values),
+        EndpointKind::Gitlab => gitlab::query(name, source, request, client)
+            .await
+            .map(Evidence::Values),
+        EndpointKind::Github => github::query(name, source, request)
+            .await
+            .map(Evidence::Values),
+        EndpointKind::Harbor => harbor::query(name, source, request, client)
+            .await
+            .map(Evidence::Values),
+        EndpointKind::Argocd => argocd::query(name, source, request, client)
+            .await
+            .map(Evidence::Values),
     }
 }
 
 /// `$VAR` / `${VAR}` expanded from the environment; unset or secret-looking names are refused.
 pub fn expand_env(value: &str, what: &str) -> Result<String, Missing> {
     common::expand(value, what)
+}
+
+/// The source with `$VARIABLE`s in its URL expanded: CI systems hand out URLs as variables
+/// (`url: ${CI_ENVIRONMENT_URL}`). Done at fetch time, so `gonogo validate` works on a laptop
+/// without them; an unset variable makes the source's rules inconclusive.
+pub fn expand_url(source: &Source) -> Result<Source, Missing> {
+    let mut out = source.clone();
+    let context =
+        |m: Missing| Missing::new(m.reason, format!("source `{}`: {}", source.name, m.detail));
+    match &mut out.location {
+        Location::Files(_) => {}
+        Location::Url(u)
+        | Location::GitlabArtifact { api: u, .. }
+        | Location::GitlabTestReport { api: u, .. }
+        | Location::GithubArtifact { api: u, .. } => {
+            *u = common::expand(u, "url").map_err(context)?;
+        }
+    }
+    Ok(out)
 }
 
 /// A source's `url` fit for the verdict: `$VARIABLE`s expanded when set, credentials removed.
@@ -102,23 +123,35 @@ pub fn display_url(url: &str) -> String {
 
 /// Reads a report source whose location is an API (`gitlab_artifact`, `gitlab_test_report`,
 /// `github_artifact`): the bytes go through the same format detection and parsers as files.
+/// `None` when the source reads files or a plain URL.
 pub async fn read_report(
-    source: &str,
-    spec: &SourceSpec,
-    location: ApiLocation<'_>,
+    source: &Source,
     format: Option<Format>,
     client: &Client,
-) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
-    let (bodies, format) = match location {
-        ApiLocation::GitlabArtifact(a) => (
-            vec![gitlab::artifact(source, spec, a, client).await?],
-            format,
-        ),
-        ApiLocation::GitlabTestReport(t) => (
-            vec![gitlab::test_report(source, spec, t, client).await?],
-            Some(Format::GitlabTestReport),
-        ),
-        ApiLocation::GithubArtifact(g) => (github::artifact(source, spec, g).await?, format),
+) -> Option<Result<(Evidence, Format, Vec<InputRecord>), Missing>> {
+    let name = source.name.as_str();
+    let source = match expand_url(source) {
+        Ok(s) => s,
+        Err(m) => return Some(Err(m)),
     };
-    super::blocking(move || common::parse_all(bodies, format)).await
+    let fetched = match &source.location {
+        Location::Files(_) | Location::Url(_) => return None,
+        Location::GitlabArtifact { artifact, .. } => {
+            gitlab::artifact(name, &source, artifact, client)
+                .await
+                .map(|b| (vec![b], format))
+        }
+        Location::GitlabTestReport { report, .. } => {
+            gitlab::test_report(name, &source, report, client)
+                .await
+                .map(|b| (vec![b], Some(Format::GitlabTestReport)))
+        }
+        Location::GithubArtifact { artifact, .. } => github::artifact(name, &source, artifact)
+            .await
+            .map(|b| (b, format)),
+    };
+    Some(match fetched {
+        Ok((bodies, format)) => super::blocking(move || common::parse_all(bodies, format)).await,
+        Err(m) => Err(m),
+    })
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, context, expand, expand_opt, get_json, number};
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueItem, ValueSet};
 use crate::fetch::http::Client;
 use crate::model::request::sonarqube::{
@@ -28,7 +28,7 @@ const POLL_MAX: Duration = Duration::from_secs(5);
 
 pub(super) async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
     root: &Path,
@@ -41,7 +41,7 @@ pub(super) async fn query(
             ),
         )
     })?;
-    let base = common::base_url(source, spec, None)?;
+    let base = common::base_url(source, spec)?;
     match request {
         SonarRequest::QualityGate(r) => quality_gate(&base, spec, &r, client, root).await,
         SonarRequest::SonarMeasures(r) => measures(&base, spec, &r, client).await,
@@ -50,7 +50,7 @@ pub(super) async fn query(
 
 async fn quality_gate(
     base: &reqwest::Url,
-    spec: &SourceSpec,
+    spec: &Source,
     r: &QualityGateRequest,
     client: &Client,
     root: &Path,
@@ -101,7 +101,7 @@ async fn quality_gate(
             what,
         )
     };
-    let body: Json = get_json(client, &url, spec, &what).await?;
+    let body: Json = get_json(client, &url, &spec.access, &what).await?;
     let mut set = gate_values(&body)
         .map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))?;
     notes.append(&mut set.notes);
@@ -165,7 +165,7 @@ pub fn parse_report_task(text: &str) -> Result<ReportTask, String> {
 /// Polls `api/ce/task` until the task succeeds; its `analysisId`, or why not.
 async fn wait_for_task(
     base: &reqwest::Url,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
     task_id: &str,
     wait_secs: u64,
@@ -175,7 +175,7 @@ async fn wait_for_task(
     let mut pause = POLL_FIRST;
     let what = format!("compute-engine task {task_id}");
     loop {
-        let body: Json = get_json(client, &url, spec, &what).await?;
+        let body: Json = get_json(client, &url, &spec.access, &what).await?;
         let task = &body["task"];
         let status = task["status"].as_str().unwrap_or("");
         match status {
@@ -300,7 +300,7 @@ fn format_value(raw: &str) -> String {
 
 async fn measures(
     base: &reqwest::Url,
-    spec: &SourceSpec,
+    spec: &Source,
     r: &MeasuresRequest,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
@@ -319,7 +319,7 @@ async fn measures(
     let mut query: Vec<(&str, &str)> = vec![("component", &component), ("metricKeys", &keys)];
     query.extend(scope.iter().map(|(k, v)| (*k, v.as_str())));
     let url = api_url(base, &["api", "measures", "component"], &query);
-    let body: Json = get_json(client, &url, spec, &what).await?;
+    let body: Json = get_json(client, &url, &spec.access, &what).await?;
     let mut set = measure_values(&body)
         .map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))?;
     if r.history >= 2 {
@@ -385,7 +385,7 @@ pub type History = BTreeMap<String, Vec<Option<f64>>>;
 #[allow(clippy::too_many_arguments)]
 async fn history(
     base: &reqwest::Url,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
     component: &str,
     scope: &[(&str, String)],
@@ -408,17 +408,17 @@ async fn history(
         query.extend(scope.iter().map(|(k, v)| (*k, v.as_str())));
         api_url(base, &["api", "measures", "search_history"], &query)
     };
-    let first: Json = get_json(client, &page(1), spec, &what).await?;
+    let first: Json = get_json(client, &page(1), &spec.access, &what).await?;
     let total = first["paging"]["total"].as_u64().unwrap_or(0);
     let last_page = total.div_ceil(u64::from(PAGE)).max(1) as u32;
     let mut pages = vec![first];
     if last_page > 1 {
-        let tail: Json = get_json(client, &page(last_page), spec, &what).await?;
+        let tail: Json = get_json(client, &page(last_page), &spec.access, &what).await?;
         let tail_len = tail["measures"][0]["history"]
             .as_array()
             .map_or(0, Vec::len);
         if (tail_len as u32) < n && last_page > 2 {
-            let before: Json = get_json(client, &page(last_page - 1), spec, &what).await?;
+            let before: Json = get_json(client, &page(last_page - 1), &spec.access, &what).await?;
             pages = vec![before, tail];
         } else if last_page == 2 {
             pages.push(tail);

@@ -16,24 +16,24 @@ use serde_json::Value as Json;
 
 use super::exposition;
 use super::sampling;
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueSet};
 use crate::fetch::http::{self, Client, Request as HttpRequest, Response};
 use crate::model::request::http::{HealthQuery, JsonQuery, Request, lookup, parse_path};
-use crate::model::request::meets;
 
 pub async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
+    judge: super::Judge<'_>,
 ) -> Result<Evidence, Missing> {
     let request: Request = super::common::request(
         source,
         request,
         "is a plain HTTP endpoint; only `http-json` and `http-health` read it",
     )?;
-    let base = spec.url.as_deref().ok_or_else(|| {
+    let base = spec.location.url().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,
             format!("source `{source}` (http) has no `url`"),
@@ -49,7 +49,7 @@ pub async fn query(
                     &label,
                     client.deadline(),
                     || json_once(base, q, spec, client),
-                    |v| meets(&crate::checks::http_json::summarize(v), &s.until),
+                    judge,
                 )
                 .await?
             }
@@ -63,7 +63,7 @@ pub async fn query(
                     &label,
                     client.deadline(),
                     || health_once(base, q, spec, client),
-                    |v| meets(&crate::checks::http_health::summarize(v), &s.until),
+                    judge,
                 )
                 .await?
             }
@@ -75,11 +75,11 @@ pub async fn query(
 async fn json_once(
     base: &str,
     q: &JsonQuery,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
     let request = HttpRequest::get(http::join(base, &q.path)).accept("application/json");
-    let response = client.send(&request, spec).await?;
+    let response = client.send(&request, &spec.access).await?;
     json_value(&response, &q.json_path)
 }
 
@@ -149,12 +149,12 @@ pub fn json_value(response: &Response, json_path: &str) -> Result<ValueSet, Miss
 async fn health_once(
     base: &str,
     q: &HealthQuery,
-    spec: &SourceSpec,
+    spec: &Source,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
     let request = HttpRequest::get(http::join(base, &q.path));
     let started = Instant::now();
-    let response = client.send(&request, spec).await?;
+    let response = client.send(&request, &spec.access).await?;
     let mut values = health_values(&response, q);
     values.values.insert(
         "response_ms".into(),

@@ -15,3 +15,41 @@ pub mod sampling;
 pub mod sonarqube;
 
 pub use sampling::{Sampling, Timing, meets};
+
+macro_rules! endpoint_kinds {
+    ($($variant:ident = $id:literal, $what:literal;)*) => {
+        /// The kinds of live systems a source can be: the closed set that `kind:` accepts
+        /// besides report formats. Adding one is a variant here, its request type in this
+        /// module, and its client in `fetch::endpoints` (the compiler points at the dispatch).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum EndpointKind { $($variant,)* }
+
+        impl EndpointKind {
+            pub const ALL: &[EndpointKind] = &[$(EndpointKind::$variant,)*];
+
+            pub fn id(self) -> &'static str {
+                match self { $(EndpointKind::$variant => $id,)* }
+            }
+
+            /// What the kind is, and which checks it answers.
+            pub fn describe(self) -> &'static str {
+                match self { $(EndpointKind::$variant => $what,)* }
+            }
+
+            pub fn from_id(id: &str) -> Option<EndpointKind> {
+                match id { $($id => Some(EndpointKind::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+endpoint_kinds! {
+    Prometheus = "prometheus", "a Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics); answers `metric` checks";
+    Alertmanager = "alertmanager", "an Alertmanager API v2; answers `alerts` checks";
+    Http = "http", "any HTTP service; answers `http-json` and `http-health` checks";
+    Sonarqube = "sonarqube", "a SonarQube server; answers `quality-gate` and `sonar-measures` checks";
+    Gitlab = "gitlab", "a GitLab API v4; answers `pipeline` checks";
+    Github = "github", "a GitHub REST API; answers `check-run` checks";
+    Harbor = "harbor", "a Harbor registry API v2; answers `harbor-scan` checks";
+    Argocd = "argocd", "an Argo CD API; answers `argocd-app` checks";
+}

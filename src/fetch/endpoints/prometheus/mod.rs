@@ -18,11 +18,9 @@ mod answer;
 use std::time::{Duration, SystemTime};
 
 use super::sampling;
-use crate::config::SourceSpec;
+use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
 use crate::fetch::http::{self, Client, Request as HttpRequest};
-use crate::model::parse_duration;
-use crate::model::request::meets;
 use crate::model::request::prometheus::{Query, Reduce, Request};
 
 pub use answer::{Reducer, parse_response, reduce_points, series_key};
@@ -33,16 +31,17 @@ const MAX_GET_QUERY: usize = 2000;
 /// Runs `request` (canonical JSON of [`Request`]) against the source.
 pub async fn query(
     source: &str,
-    spec: &SourceSpec,
+    spec: &Source,
     request: &str,
     client: &Client,
+    judge: super::Judge<'_>,
 ) -> Result<Evidence, Missing> {
     let Request::Query(q) = super::common::request(
         source,
         request,
         "is a Prometheus API; only the `metric` check reads it",
     )?;
-    let base = spec.url.as_deref().ok_or_else(|| {
+    let base = spec.location.url().ok_or_else(|| {
         Missing::new(
             MissingReason::NotConfigured,
             format!("source `{source}` (prometheus) has no `url`"),
@@ -57,10 +56,7 @@ pub async fn query(
                 &label,
                 client.deadline(),
                 || once(base, &q, spec, client),
-                |v| {
-                    let m = crate::checks::metric::summarize(v, q.ignore_nan, &mut |_| false);
-                    meets(&m, &s.until)
-                },
+                judge,
             )
             .await?
         }
@@ -78,12 +74,7 @@ fn short(query: &str) -> String {
 }
 
 /// One query, answered.
-async fn once(
-    base: &str,
-    q: &Query,
-    spec: &SourceSpec,
-    client: &Client,
-) -> Result<ValueSet, Missing> {
+async fn once(base: &str, q: &Query, spec: &Source, client: &Client) -> Result<ValueSet, Missing> {
     let mut params = vec![("query".to_string(), q.query.clone())];
     let path = match &q.range {
         None => "api/v1/query",
@@ -101,7 +92,7 @@ async fn once(
             "api/v1/query_range"
         }
     };
-    if let Some(t) = spec.timeout.as_deref().and_then(|t| parse_duration(t).ok()) {
+    if let Some(t) = spec.access.timeout {
         params.push(("timeout".into(), format!("{}s", t.as_secs().max(1))));
     }
     let url = http::join(base, path);
@@ -112,7 +103,7 @@ async fn once(
         HttpRequest::get(url).query(params)
     }
     .accept("application/json");
-    let response = client.send(&request, spec).await?;
+    let response = client.send(&request, &spec.access).await?;
     let reduce = match (q.reduce, q.q) {
         (Reduce::Quantile, Some(q)) => Reducer::Quantile(q),
         (Reduce::Quantile, None) => {
