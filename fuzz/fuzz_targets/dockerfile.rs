@@ -1,6 +1,6 @@
 #![no_main]
 
-use gonogo::parse::dockerfile::{self, Options};
+use gonogo::lint::dockerfile::{self, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

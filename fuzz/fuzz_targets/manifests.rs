@@ -1,6 +1,6 @@
 #![no_main]
 
-use gonogo::parse::manifests::{self, Manifests, Options, Quota};
+use gonogo::lint::manifests::{self, Manifests, Options, Quota};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

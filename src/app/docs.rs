@@ -8,8 +8,9 @@ use super::{Failure, print, write_file};
 use crate::checks::KINDS;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::diag::Diagnostics;
+use crate::model::DEFAULT_PACK;
 use crate::model::EnvType;
-use crate::rules::load::{CompiledPack, DEFAULT_PACK};
+use crate::rules::load::CompiledPack;
 use crate::rules::{CompiledRule, embedded_files, load_catalog};
 
 fn embedded_pack() -> Result<CompiledPack, Failure> {

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::manifests::{parse_error, record_findings, search_patterns};
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, FindingSet, Missing, MissingReason};
+use crate::lint::dockerfile::{self, DockerRule, Options};
 use crate::model::{Measurement, MetricDoc, Need, Waive};
-use crate::parse::dockerfile::{self, DockerRule, Options};
 
 pub const SUMMARY: &str =
     "Dockerfiles: non-root final USER, pinned base images, exposed ports above 1024.";

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, FindingSet, Missing, MissingReason, Severity};
+use crate::lint::manifests::{self, Manifests, Options, Quota, RuleId};
 use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 use crate::parse::ParseError;
-use crate::parse::manifests::{self, Manifests, Options, Quota, RuleId};
 
 pub const SUMMARY: &str = "Rendered Kubernetes manifests (helm template, kustomize build, a folder of YAML) against the platform's rules CPN-K8S-01..17, CPN-S4-16 and CPN-S4-19.";
 

@@ -286,7 +286,7 @@ pub fn parse(
             .pack
             .clone()
             .or(pack)
-            .unwrap_or_else(|| crate::rules::load::DEFAULT_PACK.to_string()),
+            .unwrap_or_else(|| crate::model::DEFAULT_PACK.to_string()),
         rule_files: rules.iter().map(|r| base.join(r)).collect(),
         vars,
         sources,

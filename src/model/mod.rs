@@ -19,7 +19,7 @@ pub mod waiver;
 pub use criteria::{Criterion, Op};
 pub use measurement::{Item, Measurement, MetricDoc, SampleJudge, Waive};
 pub use need::Need;
-pub use policy::{EnvType, Level, LevelSpec, OnMissing, Stage, StageRef};
+pub use policy::{DEFAULT_PACK, EnvType, Level, LevelSpec, OnMissing, Stage, StageRef};
 pub use provenance::{EvidenceMap, InputRecord, SourceReport};
 pub use units::{Dur, parse_duration, parse_size};
 pub use waiver::{Waiver, glob_match};

@@ -48,9 +48,6 @@ pub fn embedded_files() -> Vec<LoadedFile> {
         .collect()
 }
 
-/// The name of the pack gonogo uses when the configuration names none.
-pub const DEFAULT_PACK: &str = "cloud-pi-native";
-
 const FILE_KEYS: &[&str] = &[
     "pack",
     "title",

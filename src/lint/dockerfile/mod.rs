@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::ParseError;
+use crate::parse::ParseError;
 
 pub use check::check;
 pub use lex::{Instruction, instructions};

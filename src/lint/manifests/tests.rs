@@ -375,7 +375,7 @@ fn unrendered_templates_and_bad_yaml_are_parse_errors_with_positions() {
 
 #[test]
 fn configmap_values_that_assign_credentials() {
-    use super::rules::credential_assignment as ca;
+    use super::objects::credential_assignment as ca;
     assert_eq!(
         ca("spring.datasource.password=s3cret").as_deref(),
         Some("spring.datasource.password")

@@ -6,7 +6,7 @@ use super::{
     DockerRule, Dockerfile, Options, Stage, TOOL, arg_declarations, env_declarations, substitute,
 };
 use crate::evidence::{Category, Finding, FindingSet, Location, Severity};
-use crate::parse::image_ref::ImageRef;
+use crate::lint::image_ref::ImageRef;
 
 type Vars = BTreeMap<String, Option<String>>;
 

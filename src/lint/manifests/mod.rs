@@ -11,15 +11,19 @@
 //!
 //! The checks are pure and deterministic: findings come out in file, line and rule order.
 
+mod check;
+mod containers;
+mod objects;
+mod pods;
 mod quantity;
-mod rules;
+mod quota;
 mod workload;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ParseError, Position};
 use crate::evidence::{Category, FindingSet, Severity};
+use crate::parse::{ParseError, Position};
 use crate::yaml::{Node, NodeKind};
 
 pub use quantity::{format_bytes, parse as parse_quantity};
@@ -427,7 +431,7 @@ pub struct Report {
 
 /// Evaluates the enabled rules over every object.
 pub fn check(manifests: &Manifests, options: &Options) -> Report {
-    rules::check(manifests, options)
+    check::check(manifests, options)
 }
 
 #[cfg(test)]
