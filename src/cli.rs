@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::eval::Exit;
 use crate::model::EnvType;
+use crate::report::ReportFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,9 +14,7 @@ use crate::model::EnvType;
     version,
     about = "A go/no-go gate for CI/CD pipelines: evidence in, GO or NO-GO out."
 )]
-#[command(
-    after_help = "Exit codes: 0 GO, 1 NO-GO, 2 warnings under --strict, 3 INCONCLUSIVE, 4 usage or configuration error."
-)]
+#[command(after_help = Exit::HELP)]
 pub struct Cli {
     /// More diagnostics on stderr (-v info, -vv debug); RUST_LOG works too.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -42,7 +42,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Publish a JSON verdict (from `check --output`): GitHub check run, pull-request comment and
     /// step summary, or GitLab merge-request note and commit status.
-    Publish(crate::publish::PublishArgs),
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -90,16 +90,16 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub struct CheckArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Report format on stdout.
-    #[arg(short, long, value_enum, default_value = "human")]
-    pub format: crate::report::ReportFormat,
+    /// Report format on stdout: human, json, markdown, junit, codequality, sarif, dotenv.
+    #[arg(short, long, default_value = "human", value_parser = parse_report_format)]
+    pub format: ReportFormat,
     /// Also write the JSON verdict to this file.
     #[arg(short, long, env = "GONOGO_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Also write a report to a file, `FORMAT=PATH` (repeatable): json, markdown, junit,
     /// codequality, sarif, dotenv, human.
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
-    pub reports: Vec<(crate::report::ReportFormat, PathBuf)>,
+    pub reports: Vec<ReportArg>,
     /// Publish the verdict to the CI platform's API (GitHub check run and PR comment, GitLab MR
     /// note and commit status); tokens come from the environment.
     #[arg(long, env = "GONOGO_PUBLISH")]
@@ -118,24 +118,39 @@ pub struct CheckArgs {
     pub today: Option<String>,
 }
 
-fn parse_report(s: &str) -> Result<(crate::report::ReportFormat, PathBuf), String> {
+/// `--report FORMAT=PATH`.
+#[derive(Debug, Clone)]
+pub struct ReportArg {
+    pub format: ReportFormat,
+    pub path: PathBuf,
+}
+
+fn parse_report_format(s: &str) -> Result<ReportFormat, String> {
+    ReportFormat::from_name(s.trim()).ok_or_else(|| {
+        let known: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown report format `{s}` (known: {})", known.join(", "))
+    })
+}
+
+fn parse_report(s: &str) -> Result<ReportArg, String> {
     let (format, path) = s
         .split_once('=')
         .ok_or_else(|| format!("`{s}` is not FORMAT=PATH"))?;
-    let format = crate::report::ReportFormat::from_str(format.trim(), true).map_err(|_| {
-        let known: Vec<String> = crate::report::ReportFormat::value_variants()
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-        format!(
-            "unknown report format `{format}` (known: {})",
-            known.join(", ")
-        )
-    })?;
+    let format = parse_report_format(format)?;
     if path.is_empty() {
         return Err(format!("`{s}` has no path"));
     }
-    Ok((format, PathBuf::from(path)))
+    Ok(ReportArg {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
+/// The output of `explain` and `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +158,7 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
     #[arg(short, long, value_enum, default_value = "human")]
-    pub format: crate::report::Format,
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -197,5 +212,34 @@ pub struct InspectArgs {
     #[arg(short, long)]
     pub kind: Option<String>,
     #[arg(short, long, value_enum, default_value = "human")]
-    pub format: crate::report::Format,
+    pub format: OutputFormat,
+}
+
+/// `gonogo publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The JSON verdict written by `gonogo check --output`.
+    pub verdict: PathBuf,
+    /// Publish to GitHub: check run, pull-request comment, step summary (the default under
+    /// GitHub Actions).
+    #[arg(long)]
+    pub github: bool,
+    /// Publish to GitLab: merge-request note, commit status (the default under GitLab CI).
+    #[arg(long)]
+    pub gitlab: bool,
+    /// The pull or merge request number (default: from the CI environment or event).
+    #[arg(long, env = "GONOGO_PR")]
+    pub pr: Option<u64>,
+    /// The commit to report on (default: from the CI environment or event).
+    #[arg(long, env = "GONOGO_SHA")]
+    pub sha: Option<String>,
+    /// Warnings count as failure in the check run / commit status.
+    #[arg(long, env = "GONOGO_STRICT")]
+    pub strict: bool,
+    /// Skip the check run (GitHub) or commit status (GitLab).
+    #[arg(long)]
+    pub no_status: bool,
+    /// Skip the pull-request comment (GitHub) or merge-request note (GitLab).
+    #[arg(long)]
+    pub no_comment: bool,
 }

@@ -13,10 +13,10 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(gonogo::app::EXIT_CONFIG),
+                _ => gonogo::eval::Exit::Usage.into(),
             };
         }
     };
     gonogo::app::init_tracing(cli.verbose);
-    ExitCode::from(gonogo::app::run(cli))
+    gonogo::app::run(cli).into()
 }

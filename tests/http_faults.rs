@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use gonogo::config::{Access, Source, SourceSpec};
 use gonogo::evidence::{Evidence, MissingReason, Value};
 use gonogo::fetch::FetchOptions;
+use gonogo::fetch::client::{Client, Request};
 use gonogo::fetch::endpoints;
-use gonogo::fetch::http::{Client, Request};
 use wiremock::matchers::{body_string_contains, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

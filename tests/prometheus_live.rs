@@ -9,8 +9,8 @@ use gonogo::checks::Check;
 use gonogo::config::SourceSpec;
 use gonogo::evidence::{Missing, MissingReason, Value};
 use gonogo::fetch::FetchOptions;
+use gonogo::fetch::client::Client;
 use gonogo::fetch::endpoints;
-use gonogo::fetch::http::Client;
 use gonogo::model::{Measurement, Need};
 use serde_json::json;
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Failure, print, write_file};
 use crate::cli::InitArgs;
+use crate::eval::Exit;
 use crate::parse::format::{Format, detect};
 
 const SKIP: &[&str] = &[
@@ -166,7 +167,7 @@ pub const ONBOARDING_TEMPLATE: &str = include_str!(concat!(
     "/rules/cloud-pi-native/onboarding.template.yaml"
 ));
 
-pub fn init(args: &InitArgs) -> Result<u8, Failure> {
+pub fn init(args: &InitArgs) -> Result<Exit, Failure> {
     let target = args.dir.join(crate::config::DEFAULT_FILE);
     let early = matches!(args.stage.as_str(), "1" | "2" | "opportunity" | "plan");
     let answers = args.dir.join("onboarding.yaml");
@@ -192,5 +193,5 @@ pub fn init(args: &InitArgs) -> Result<u8, Failure> {
         if n == 1 { "" } else { "s" }
     );
     print(&summary);
-    Ok(0)
+    Ok(Exit::Go)
 }

@@ -3,14 +3,12 @@
 use serde_json::json;
 
 use super::{Failure, print};
-use crate::cli::InspectArgs;
+use crate::cli::{InspectArgs, OutputFormat};
+use crate::eval::Exit;
 use crate::evidence::{Evidence, Severity, format_number};
 use crate::parse::format::Format;
 
-/// Exit code when the file cannot be read as the kind.
-const EXIT_UNREADABLE: u8 = 4;
-
-pub fn inspect(args: &InspectArgs) -> Result<u8, Failure> {
+pub fn inspect(args: &InspectArgs) -> Result<Exit, Failure> {
     let format = match &args.kind {
         None => None,
         Some(k) => Some(Format::from_id(k).ok_or_else(|| {
@@ -23,22 +21,19 @@ pub fn inspect(args: &InspectArgs) -> Result<u8, Failure> {
     };
     let (evidence, format) = match crate::fetch::read_source_file(&args.path, format) {
         Ok(r) => r,
-        Err(missing) => {
-            eprintln!("error: {}", missing.detail);
-            return Ok(EXIT_UNREADABLE);
-        }
+        Err(missing) => return Err(Failure::Io(missing.detail)),
     };
     let summary = summarize(&evidence, format);
     match args.format {
-        crate::report::Format::Json => {
+        OutputFormat::Json => {
             print(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&summary).unwrap_or_default()
             ));
         }
-        crate::report::Format::Human => print(&human(&summary)),
+        OutputFormat::Human => print(&human(&summary)),
     }
-    Ok(0)
+    Ok(Exit::Go)
 }
 
 fn pct(v: Option<f64>) -> serde_json::Value {

@@ -8,22 +8,24 @@
 pub mod alerts;
 pub mod argocd_app;
 pub mod check_run;
-pub mod contains;
 pub mod coverage;
 pub mod dockerfile;
-pub mod documents;
-pub mod files;
+pub mod file_contains;
+pub mod file_exists;
+pub(crate) mod filled;
 pub mod findings;
 pub mod harbor_scan;
 pub mod http_health;
 pub mod http_json;
 pub mod manifests;
+pub mod markdown_sections;
 pub mod metric;
 pub mod pipeline;
 pub mod quality_gate;
 pub(crate) mod saas;
 pub mod sonar_measures;
 pub mod tests;
+pub mod yaml_fields;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -88,10 +90,10 @@ check_kinds! {
     Tests = "tests" => tests::TestsCheck,
     Coverage = "coverage" => coverage::CoverageCheck,
     Findings = "findings" => findings::FindingsCheck,
-    FileExists = "file-exists" => files::FileExistsCheck,
-    FileContains = "file-contains" => contains::FileContainsCheck,
-    YamlFields = "yaml-fields" => documents::YamlFieldsCheck,
-    MarkdownSections = "markdown-sections" => documents::MarkdownSectionsCheck,
+    FileExists = "file-exists" => file_exists::FileExistsCheck,
+    FileContains = "file-contains" => file_contains::FileContainsCheck,
+    YamlFields = "yaml-fields" => yaml_fields::YamlFieldsCheck,
+    MarkdownSections = "markdown-sections" => markdown_sections::MarkdownSectionsCheck,
     QualityGate = "quality-gate" => quality_gate::QualityGateCheck,
     SonarMeasures = "sonar-measures" => sonar_measures::SonarMeasuresCheck,
     Pipeline = "pipeline" => pipeline::PipelineCheck,

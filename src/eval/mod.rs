@@ -11,14 +11,14 @@ pub mod waivers;
 use jiff::civil::Date;
 
 pub use verdict::{
-    Counts, CriterionResult, Decision, NextPreview, Outcome, RuleResult, VERDICT_SCHEMA_VERSION,
-    Verdict,
+    Counts, CriterionResult, Decision, Exit, NextPreview, Outcome, RuleResult,
+    VERDICT_SCHEMA_VERSION, Verdict,
 };
 
 use crate::evidence::{Missing, MissingReason};
 use crate::model::Measurement;
 use crate::model::waiver::EXPIRY_WARNING_DAYS;
-use crate::model::{EvidenceMap, Waiver};
+use crate::model::{EvidenceMap, SourceReport, Waiver};
 use crate::model::{Level, OnMissing};
 use crate::rules::{Plan, PlannedRule};
 use waivers::{WaiverState, WaiverStatus};
@@ -110,6 +110,49 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
         sources: Vec::new(),
         notices,
         next: None,
+    }
+}
+
+/// The next stage, previewed: its rules that are not met today and are new or judged
+/// differently than in `current` (a rule the next stage raises, a rule it introduces). It never
+/// changes the current decision.
+pub fn preview(
+    current: &Verdict,
+    plan: &Plan,
+    evidence: &EvidenceMap,
+    waivers: &[Waiver],
+    today: Date,
+) -> NextPreview {
+    let next = evaluate(plan, evidence, waivers, today);
+    let blockers = next
+        .results
+        .into_iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Pass | Outcome::Info))
+        .filter(|r| {
+            current
+                .results
+                .iter()
+                .find(|c| c.id == r.id)
+                .is_none_or(|c| c.outcome != r.outcome || c.level != r.level)
+        })
+        .collect();
+    NextPreview {
+        stage: plan.stage.clone(),
+        decision: next.decision,
+        blockers,
+    }
+}
+
+impl Verdict {
+    /// Keeps, of what fetch read, the record of the needs of `plan` (a preview may have read
+    /// more), so the archived verdict lists exactly the evidence behind its decision.
+    pub fn record_sources(&mut self, sources: &[SourceReport], plan: &Plan) {
+        let needs = plan.needs();
+        self.sources = sources
+            .iter()
+            .filter(|s| needs.contains(&s.need))
+            .cloned()
+            .collect();
     }
 }
 

@@ -53,20 +53,51 @@ impl Decision {
         }
     }
 
-    /// The exit-code contract: 0 GO, 1 NO-GO, 2 warnings under `--strict`, 3 INCONCLUSIVE.
-    pub fn exit_code(self, strict: bool) -> u8 {
+    /// What the decision means for the pipeline step, in `strict` mode or not.
+    pub fn exit(self, strict: bool) -> Exit {
         match self {
-            Decision::Go => 0,
-            Decision::GoWithWarnings => {
-                if strict {
-                    2
-                } else {
-                    0
-                }
-            }
-            Decision::NoGo => 1,
-            Decision::Inconclusive => 3,
+            Decision::Go => Exit::Go,
+            Decision::GoWithWarnings if strict => Exit::StrictWarnings,
+            Decision::GoWithWarnings => Exit::Go,
+            Decision::NoGo => Exit::NoGo,
+            Decision::Inconclusive => Exit::Inconclusive,
         }
+    }
+
+    /// Whether the step passes: exit 0.
+    pub fn passes(self, strict: bool) -> bool {
+        self.exit(strict) == Exit::Go
+    }
+}
+
+/// The exit-code contract users script against (`allow_failure: exit_codes`, `if: failure()`).
+/// Written here once; the CLI's help, the reporters and the publishers all read it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// GO (warnings allowed unless `--strict`).
+    Go = 0,
+    /// NO-GO: at least one blocking rule failed.
+    NoGo = 1,
+    /// GO with warnings, under `--strict`.
+    StrictWarnings = 2,
+    /// INCONCLUSIVE: blocking evidence missing or unreachable, and nothing failed.
+    Inconclusive = 3,
+    /// A usage or configuration error: nothing was judged.
+    Usage = 4,
+}
+
+impl Exit {
+    /// The contract in one line, for `--help`.
+    pub const HELP: &'static str = "Exit codes: 0 GO, 1 NO-GO, 2 warnings under --strict, 3 INCONCLUSIVE, 4 usage or configuration error.";
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e.code())
     }
 }
 

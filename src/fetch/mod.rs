@@ -5,9 +5,9 @@
 //! so one unreachable endpoint makes its rules inconclusive without hiding the others. Every
 //! input read is recorded (location, sha256, size, time) for the archived verdict.
 
+pub mod client;
 pub mod endpoints;
 mod files;
-pub mod http;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,7 +62,7 @@ pub async fn gather(
     judge: Arc<SampleJudge>,
 ) -> Fetched {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
-    let client = http::Client::new(options);
+    let client = client::Client::new(options);
     let mut tasks = tokio::task::JoinSet::new();
     for need in needs.clone() {
         let sem = semaphore.clone();
@@ -146,7 +146,7 @@ async fn resolve(
     spec: Option<&Source>,
     root: &Path,
     options: &FetchOptions,
-    client: &http::Client,
+    client: &client::Client,
     judge: endpoints::Judge<'_>,
 ) -> (Result<Evidence, Missing>, SourceReport) {
     let mut report = SourceReport {
@@ -236,7 +236,7 @@ async fn resolve(
 async fn resolve_source(
     spec: &Source,
     root: &Path,
-    client: &http::Client,
+    client: &client::Client,
     report: &mut SourceReport,
 ) -> Result<Evidence, Missing> {
     let name = spec.name.as_str();
@@ -262,7 +262,7 @@ async fn resolve_source(
         Location::Url(url) => {
             let url = endpoints::expand_env(url, "url")?;
             let body = client.get_bytes(&url, &spec.access).await?;
-            let display = http::redact_url(&url);
+            let display = client::redact_url(&url);
             let (evidence, format, record) =
                 blocking(move || files::parse_bytes(&display, &body, format)).await?;
             report.kind = Some(format.id().to_string());

@@ -150,7 +150,7 @@ pub fn workflow_commands(v: &Verdict) -> Vec<String> {
 pub fn outputs(v: &Verdict, strict: bool, verdict_path: Option<&Path>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "decision={}", decision_token(v.decision));
-    let _ = writeln!(s, "exit_code={}", v.decision.exit_code(strict));
+    let _ = writeln!(s, "exit_code={}", v.decision.exit(strict).code());
     let path = verdict_path
         .map(|p| p.display().to_string().replace(['\n', '\r'], ""))
         .unwrap_or_default();
@@ -309,10 +309,10 @@ fn refused(status: Option<u16>) -> bool {
 const FORK_HINT: &str = "the token cannot write here (a pull request from a fork gets a read-only GITHUB_TOKEN); the verdict is in the step summary. To publish anyway, run `gonogo publish verdict.json` in a `workflow_run` job (docs/github.md)";
 
 fn conclusion(v: &Verdict, strict: bool) -> CheckRunConclusion {
-    match (v.decision.exit_code(strict), v.decision) {
-        (0, crate::eval::Decision::GoWithWarnings) => CheckRunConclusion::Neutral,
-        (0, _) => CheckRunConclusion::Success,
-        _ => CheckRunConclusion::Failure,
+    match (v.decision.passes(strict), v.decision) {
+        (true, crate::eval::Decision::GoWithWarnings) => CheckRunConclusion::Neutral,
+        (true, _) => CheckRunConclusion::Success,
+        (false, _) => CheckRunConclusion::Failure,
     }
 }
 

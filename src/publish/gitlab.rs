@@ -214,7 +214,7 @@ fn client() -> Result<reqwest::Client, String> {
 }
 
 fn status_state(v: &Verdict, strict: bool) -> &'static str {
-    if v.decision.exit_code(strict) == 0 {
+    if v.decision.passes(strict) {
         "success"
     } else {
         "failed"

@@ -17,38 +17,6 @@ pub mod github;
 pub mod gitlab;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use clap::Args;
-
-/// `gonogo publish`.
-#[derive(Debug, Args)]
-pub struct PublishArgs {
-    /// The JSON verdict written by `gonogo check --output`.
-    pub verdict: PathBuf,
-    /// Publish to GitHub: check run, pull-request comment, step summary (the default under
-    /// GitHub Actions).
-    #[arg(long)]
-    pub github: bool,
-    /// Publish to GitLab: merge-request note, commit status (the default under GitLab CI).
-    #[arg(long)]
-    pub gitlab: bool,
-    /// The pull or merge request number (default: from the CI environment or event).
-    #[arg(long, env = "GONOGO_PR")]
-    pub pr: Option<u64>,
-    /// The commit to report on (default: from the CI environment or event).
-    #[arg(long, env = "GONOGO_SHA")]
-    pub sha: Option<String>,
-    /// Warnings count as failure in the check run / commit status.
-    #[arg(long, env = "GONOGO_STRICT")]
-    pub strict: bool,
-    /// Skip the check run (GitHub) or commit status (GitLab).
-    #[arg(long)]
-    pub no_status: bool,
-    /// Skip the pull-request comment (GitHub) or merge-request note (GitLab).
-    #[arg(long)]
-    pub no_comment: bool,
-}
 
 /// The CI environment, as variables (a snapshot of the process environment in production).
 #[derive(Debug, Clone, Default)]

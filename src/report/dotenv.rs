@@ -29,7 +29,10 @@ pub fn render(v: &Verdict, strict: bool) -> String {
     let mut out = String::new();
     for (k, val) in [
         ("GONOGO_DECISION", decision_token(v.decision).to_string()),
-        ("GONOGO_EXIT_CODE", v.decision.exit_code(strict).to_string()),
+        (
+            "GONOGO_EXIT_CODE",
+            v.decision.exit(strict).code().to_string(),
+        ),
         ("GONOGO_STAGE", v.stage.number.to_string()),
         ("GONOGO_STAGE_ID", stage_id),
         ("GONOGO_FAILED", c.fail.to_string()),

@@ -12,6 +12,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod plan;
 pub mod sarif;
 
 use sha2::{Digest, Sha256};
@@ -20,22 +21,8 @@ use crate::eval::{Outcome, RuleResult, Verdict};
 use crate::evidence::Location;
 use crate::model::Item;
 
-/// The output formats of `explain` and `inspect`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
-pub fn render(verdict: &Verdict, format: Format) -> String {
-    match format {
-        Format::Human => human::render(verdict),
-        Format::Json => json::render(verdict),
-    }
-}
-
 /// The formats a verdict can be written in (`check --format`, `check --report FORMAT=PATH`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     /// For people, on a terminal.
     Human,
@@ -54,6 +41,23 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    pub const ALL: &[ReportFormat] = &[
+        ReportFormat::Human,
+        ReportFormat::Json,
+        ReportFormat::Markdown,
+        ReportFormat::Junit,
+        ReportFormat::Codequality,
+        ReportFormat::Sarif,
+        ReportFormat::Dotenv,
+    ];
+
+    pub fn from_name(name: &str) -> Option<ReportFormat> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ReportFormat::Human => "human",

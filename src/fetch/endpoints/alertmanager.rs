@@ -18,7 +18,7 @@ use serde_json::Value as Json;
 use super::sampling;
 use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueSet};
-use crate::fetch::http::{self, Client, Request as HttpRequest};
+use crate::fetch::client::{self, Client, Request as HttpRequest};
 use crate::model::request::alertmanager::{AlertsQuery, Request};
 
 pub async fn query(
@@ -68,7 +68,7 @@ async fn once(
         ("inhibited".into(), "false".into()),
     ];
     params.extend(q.matchers.iter().map(|m| ("filter".to_string(), m.clone())));
-    let request = HttpRequest::get(http::join(base, "api/v2/alerts"))
+    let request = HttpRequest::get(client::join(base, "api/v2/alerts"))
         .query(params)
         .accept("application/json");
     let response = client.send(&request, &spec.access).await?;

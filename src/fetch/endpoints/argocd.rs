@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::common::{self, api_url, expand, expand_opt, get_json};
 use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueItem, ValueSet};
-use crate::fetch::http::Client;
+use crate::fetch::client::Client;
 use crate::model::request::argocd::ArgocdRequest;
 
 pub(super) async fn query(

@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{Access, Source};
 use crate::evidence::{Evidence, Missing, MissingReason};
+use crate::fetch::client::{Client, redact_url};
 use crate::fetch::files;
-use crate::fetch::http::{Client, redact_url};
 use crate::model::InputRecord;
 use crate::parse::format::Format;
 

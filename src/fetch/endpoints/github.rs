@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::common::{self, api_url, decode, expand};
 use crate::config::{AuthSpec, GithubArtifact, Source};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
-use crate::fetch::http::redact_url;
+use crate::fetch::client::redact_url;
 use crate::model::request::github::GithubRequest;
 
 /// Largest JSON answer read.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::common::{self, api_url, api_url_with_path, context, expand, expand_opt, get_json};
 use crate::config::{GitlabArtifact, GitlabTestReport, Source};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
-use crate::fetch::http::{Client, redact_url};
+use crate::fetch::client::{Client, redact_url};
 use crate::model::request::gitlab::GitlabRequest;
 
 /// One pipeline as `GET /projects/:id/pipelines` lists it.

@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 use super::common::{self, api_url, expand, get_json, number};
 use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
-use crate::fetch::http::Client;
+use crate::fetch::client::Client;
 use crate::model::request::harbor::HarborRequest;
 
 /// Asked for by Harbor's own UI so that `scan_overview` lists both report types.

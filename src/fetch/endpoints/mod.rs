@@ -10,10 +10,10 @@ pub mod exposition;
 pub mod github;
 pub mod gitlab;
 pub mod harbor;
+pub mod http;
 pub mod prometheus;
 pub mod sampling;
 pub mod sonarqube;
-pub mod web;
 
 use std::path::Path;
 
@@ -23,7 +23,7 @@ use crate::model::InputRecord;
 use crate::model::request::EndpointKind;
 use crate::parse::format::Format;
 
-use super::http::Client;
+use super::client::Client;
 
 /// Whether one sample of an answer meets the rule's sampling criteria (see
 /// [`crate::model::SampleJudge`]); endpoints that sample call it and decide nothing themselves.
@@ -69,7 +69,7 @@ pub async fn query_at(
         EndpointKind::Alertmanager => {
             alertmanager::query(name, source, request, client, judge).await
         }
-        EndpointKind::Http => web::query(name, source, request, client, judge).await,
+        EndpointKind::Http => http::query(name, source, request, client, judge).await,
         EndpointKind::Sonarqube => sonarqube::query(name, source, request, client, root)
             .await
             .map(Evidence::Values),
@@ -118,7 +118,7 @@ pub fn display_url(url: &str) -> String {
     if expanded.starts_with('$') {
         return expanded;
     }
-    super::http::redact_url(&expanded)
+    super::client::redact_url(&expanded)
 }
 
 /// Reads a report source whose location is an API (`gitlab_artifact`, `gitlab_test_report`,

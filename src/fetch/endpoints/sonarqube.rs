@@ -18,7 +18,7 @@ use serde_json::Value as Json;
 use super::common::{self, api_url, context, expand, expand_opt, get_json, number};
 use crate::config::Source;
 use crate::evidence::{Missing, MissingReason, Value, ValueItem, ValueSet};
-use crate::fetch::http::Client;
+use crate::fetch::client::Client;
 use crate::model::request::sonarqube::{
     Better, MEASURE_KEYS, MeasuresRequest, QualityGateRequest, SonarRequest, history_keys,
 };

@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 use super::sampling;
 use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
-use crate::fetch::http::{self, Client, Request as HttpRequest};
+use crate::fetch::client::{self, Client, Request as HttpRequest};
 use crate::model::request::prometheus::{Query, Reduce, Request};
 
 pub use answer::{Reducer, parse_response, reduce_points, series_key};
@@ -95,7 +95,7 @@ async fn once(base: &str, q: &Query, spec: &Source, client: &Client) -> Result<V
     if let Some(t) = spec.access.timeout {
         params.push(("timeout".into(), format!("{}s", t.as_secs().max(1))));
     }
-    let url = http::join(base, path);
+    let url = client::join(base, path);
     let encoded: usize = params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
     let request = if encoded > MAX_GET_QUERY {
         HttpRequest::post_form(url, params)

@@ -8,6 +8,7 @@ use super::{Failure, print, write_file};
 use crate::checks::KINDS;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::diag::Diagnostics;
+use crate::eval::Exit;
 use crate::model::DEFAULT_PACK;
 use crate::model::EnvType;
 use crate::rules::load::CompiledPack;
@@ -23,7 +24,7 @@ fn embedded_pack() -> Result<CompiledPack, Failure> {
     }
 }
 
-pub fn rules(args: &RulesArgs) -> Result<u8, Failure> {
+pub fn rules(args: &RulesArgs) -> Result<Exit, Failure> {
     let pack = embedded_pack()?;
     match (args.format, &args.out) {
         (RulesFormat::Markdown, Some(dir)) => {
@@ -43,7 +44,7 @@ pub fn rules(args: &RulesArgs) -> Result<u8, Failure> {
         }
         (RulesFormat::Human, _) => print(&human(&pack)),
     }
-    Ok(0)
+    Ok(Exit::Go)
 }
 
 fn human(pack: &CompiledPack) -> String {

@@ -1,37 +1,22 @@
-//! `yaml-fields` and `markdown-sections`: the declarative deliverables of the early stages
-//! (answers file, project plan) are checked for being *filled*, not just present.
+//! `yaml-fields`: the answers file of the early stages is checked for being *filled*, not just
+//! present.
 //!
-//! "Filled" means: not null, not an empty string or list, and not a template placeholder left as
-//! is (`TODO`, `TBD`, `...`, `<...>`, `À compléter`). A field can also be constrained
-//! (`one_of`, `equals`) and made conditional on another (`when`), for requirements such as
-//! "if exposed to the internet, an anti-DDoS service is planned".
+//! A field can be constrained (`one_of`, `equals`, `min`) and made conditional on another
+//! (`when`), for requirements such as "if exposed to the internet, an anti-DDoS service is
+//! planned". What counts as filled is shared with `markdown-sections` (see `filled`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckKind, wrong_kind};
+use super::CheckKind;
+use super::filled::{document, is_placeholder};
 use crate::evidence::{Evidence, Location, Missing, MissingReason};
-use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
+use crate::model::{Item, Measurement, Need, Waive};
 use crate::yaml::{Node, NodeKind};
 
-pub const SUMMARY: &str = "Required fields of a YAML answers file, or required sections of a Markdown document, are filled.";
+pub const SUMMARY: &str = "Required fields of a YAML answers file are filled.";
 
-pub const METRICS: &[MetricDoc] = &[
-    MetricDoc {
-        name: "missing",
-        description: "required fields or sections that are absent or empty",
-    },
-    MetricDoc {
-        name: "invalid",
-        description: "fields present but outside their allowed values",
-    },
-    MetricDoc {
-        name: "present",
-        description: "required fields or sections that are filled",
-    },
-];
-
-pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("missing", "== 0"), ("invalid", "== 0")];
+pub use super::filled::{DEFAULT_EXPECT, METRICS};
 
 /// A required field: a dotted path (`sponsor.name`), optionally constrained.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -74,37 +59,6 @@ pub struct YamlFieldsCheck {
     pub fields: Vec<FieldSpec>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MarkdownSectionsCheck {
-    /// The Markdown file, relative to the project root.
-    pub file: String,
-    /// Headings that must exist with content under them (case-insensitive; a heading containing
-    /// the text matches).
-    pub sections: Vec<String>,
-}
-
-const PLACEHOLDERS: &[&str] = &[
-    "todo",
-    "tbd",
-    "tbc",
-    "...",
-    "…",
-    "xxx",
-    "à compléter",
-    "a completer",
-    "to be completed",
-    "n/a?",
-];
-
-fn is_placeholder(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    t.is_empty()
-        || PLACEHOLDERS.contains(&t.as_str())
-        || (t.starts_with('<') && t.ends_with('>'))
-        || t.starts_with("<!--")
-}
-
 fn lookup<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
     path.split('.')
         .try_fold(root, |node, seg| match &node.kind {
@@ -143,16 +97,6 @@ fn json_text(v: &serde_json::Value) -> String {
 
 fn matches_value(node: &Node, expected: &serde_json::Value) -> bool {
     scalar_text(node).is_some_and(|t| t.eq_ignore_ascii_case(&json_text(expected)))
-}
-
-fn document<'a>(
-    need: &Need,
-    evidence: &'a Evidence,
-) -> Result<&'a crate::evidence::Document, Missing> {
-    match evidence {
-        Evidence::Document(doc) => Ok(doc),
-        other => Err(wrong_kind(need, other, "a document")),
-    }
 }
 
 impl CheckKind for YamlFieldsCheck {
@@ -256,103 +200,6 @@ impl CheckKind for YamlFieldsCheck {
     }
 }
 
-/// Headings with their level, line and whether real content follows before the next heading of
-/// the same or a higher level.
-fn sections(text: &str) -> Vec<(usize, String, usize, bool)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    let mut headings = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let level = t.bytes().take_while(|b| *b == b'#').count();
-        if (1..=6).contains(&level) && t[level..].starts_with(' ') {
-            headings.push((
-                i,
-                level,
-                t[level..].trim().trim_end_matches('#').trim().to_string(),
-            ));
-        }
-    }
-    for (idx, (line, level, title)) in headings.iter().enumerate() {
-        let end = headings[idx + 1..]
-            .iter()
-            .find(|(_, l, _)| l <= level)
-            .map_or(lines.len(), |(l, _, _)| *l);
-        let mut in_comment = false;
-        let filled = lines[line + 1..end].iter().any(|l| {
-            let t = l.trim();
-            if t.starts_with("<!--") {
-                in_comment = !t.contains("-->");
-                return false;
-            }
-            if in_comment {
-                in_comment = !t.contains("-->");
-                return false;
-            }
-            !t.starts_with('#') && !is_placeholder(t.trim_start_matches(['-', '*', '>', ' ']))
-        });
-        out.push((*level, title.clone(), line + 1, filled));
-    }
-    out
-}
-
-impl CheckKind for MarkdownSectionsCheck {
-    fn need(&self) -> Need {
-        Need::Document(self.file.clone())
-    }
-
-    fn measure(&self, evidence: &Evidence, waive: &mut Waive<'_>) -> Result<Measurement, Missing> {
-        let doc = document(&self.need(), evidence)?;
-        let found = sections(&doc.text);
-        let mut m = Measurement::default();
-        let (mut missing, mut present) = (0u64, 0u64);
-        for wanted in &self.sections {
-            let w = wanted.to_lowercase();
-            let hit = found
-                .iter()
-                .find(|(_, title, _, _)| title.to_lowercase().contains(&w));
-            match hit {
-                Some((_, _, _, true)) => present += 1,
-                _ if waive(wanted) => m.waived_items += 1,
-                Some((_, title, line, false)) => {
-                    missing += 1;
-                    m.items.push(Item {
-                        key: wanted.clone(),
-                        text: format!("section \"{title}\" is empty"),
-                        location: Some(Location {
-                            path: doc.path.clone(),
-                            line: Some(*line as u64),
-                        }),
-                    });
-                }
-                None => {
-                    missing += 1;
-                    m.items.push(Item {
-                        key: wanted.clone(),
-                        text: format!("no section \"{wanted}\""),
-                        location: Some(Location {
-                            path: doc.path.clone(),
-                            line: None,
-                        }),
-                    });
-                }
-            }
-        }
-        m.set("missing", missing);
-        m.set("invalid", 0u64);
-        m.set("present", present);
-        Ok(m)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,21 +254,5 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.reason, MissingReason::ParseError);
         assert!(err.detail.starts_with("a.yaml:"), "{}", err.detail);
-    }
-
-    #[test]
-    fn markdown_sections_need_content() {
-        let check = MarkdownSectionsCheck {
-            file: "PLAN.md".into(),
-            sections: vec![
-                "Business context".into(),
-                "Team".into(),
-                "Architecture".into(),
-            ],
-        };
-        let text = "# Plan\n## Business context\nWe sell cheese.\n## Team\n<!-- fill me -->\nTODO\n### Skills\n## Other\n```\n## Architecture\n```\n";
-        let m = check.measure(&doc("PLAN.md", text), &mut never).unwrap();
-        assert_eq!(m.metrics["present"], 1.0.into());
-        assert_eq!(m.metrics["missing"], 2.0.into(), "{:?}", m.items);
     }
 }

@@ -18,7 +18,7 @@ use super::exposition;
 use super::sampling;
 use crate::config::Source;
 use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueSet};
-use crate::fetch::http::{self, Client, Request as HttpRequest, Response};
+use crate::fetch::client::{self, Client, Request as HttpRequest, Response};
 use crate::model::request::http::{HealthQuery, JsonQuery, Request, lookup, parse_path};
 
 pub async fn query(
@@ -78,7 +78,7 @@ async fn json_once(
     spec: &Source,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
-    let request = HttpRequest::get(http::join(base, &q.path)).accept("application/json");
+    let request = HttpRequest::get(client::join(base, &q.path)).accept("application/json");
     let response = client.send(&request, &spec.access).await?;
     json_value(&response, &q.json_path)
 }
@@ -152,7 +152,7 @@ async fn health_once(
     spec: &Source,
     client: &Client,
 ) -> Result<ValueSet, Missing> {
-    let request = HttpRequest::get(http::join(base, &q.path));
+    let request = HttpRequest::get(client::join(base, &q.path));
     let started = Instant::now();
     let response = client.send(&request, &spec.access).await?;
     let mut values = health_values(&response, q);

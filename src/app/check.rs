@@ -1,0 +1,113 @@
+//! `gonogo check`: the gate. Load, plan, fetch what the plan needs, evaluate, write the reports,
+//! speak to the CI platform, and exit with the decision.
+
+use std::io::Write as _;
+
+use super::load::{load, today};
+use super::{Failure, eprint, print, runtime, write_file};
+use crate::cli::{CheckArgs, ReportArg};
+use crate::eval::{self, Exit};
+use crate::fetch::{self, FetchOptions};
+use crate::publish::{self, CiEnv, PublishOptions};
+use crate::report::{self, ReportFormat};
+
+pub fn check(args: &CheckArgs) -> Result<Exit, Failure> {
+    let loaded = load(&args.config)?;
+    let today = today(args.today.as_deref())?;
+    let stage = loaded.stage()?.clone();
+    let plan = loaded.plan(&stage, today)?;
+    let next_plan = match (args.next || loaded.config.output.next)
+        .then(|| loaded.next_stage(&stage))
+        .flatten()
+    {
+        Some(s) => Some(loaded.plan(&s, today)?),
+        None => None,
+    };
+    let deadline = crate::model::parse_duration(&args.deadline).map_err(Failure::Usage)?;
+    let options = FetchOptions {
+        deadline,
+        ..FetchOptions::default()
+    };
+
+    let mut needs = plan.needs();
+    if let Some(np) = &next_plan {
+        needs.extend(np.needs());
+        needs.sort();
+        needs.dedup();
+    }
+    let judge = crate::checks::sample_judge(
+        plan.rules
+            .iter()
+            .chain(next_plan.iter().flat_map(|p| p.rules.iter()))
+            .map(|r| &r.rule.rule.check),
+    );
+    let runtime = runtime(2)?;
+    let fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options, judge));
+
+    let mut verdict = eval::evaluate(&plan, &fetched.evidence, &loaded.config.waivers, today);
+    verdict.project = loaded.config.project.clone();
+    verdict.evaluated_at = Some(
+        jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .map_or_else(|_| String::new(), |t| t.to_string()),
+    );
+    verdict.record_sources(&fetched.sources, &plan);
+    if let Some(np) = &next_plan {
+        verdict.next = Some(eval::preview(
+            &verdict,
+            np,
+            &fetched.evidence,
+            &loaded.config.waivers,
+            today,
+        ));
+    }
+
+    let strict = args.strict || loaded.config.output.strict;
+    let output = args.output.clone().or_else(|| {
+        loaded
+            .config
+            .output
+            .json
+            .as_ref()
+            .map(|p| loaded.config.root.join(p))
+    });
+    if let Some(path) = &output {
+        write_file(path, &report::json::render(&verdict))?;
+    }
+    for ReportArg { format, path } in &args.reports {
+        write_file(path, &report::render_report(&verdict, *format, strict))?;
+    }
+    print(&report::render_report(&verdict, args.format, strict));
+
+    let env = CiEnv::from_process();
+    if env.is_github_actions() {
+        let (commands, errors) =
+            publish::github::write_step_files(&verdict, strict, output.as_deref(), &env);
+        let text: String = commands.iter().map(|c| format!("{c}\n")).collect();
+        // Workflow commands go to stdout unless stdout carries a machine-readable report.
+        if args.format == ReportFormat::Human {
+            print(&text);
+        } else {
+            eprint(&text);
+        }
+        for e in errors {
+            let _ = writeln!(anstream::stderr(), "warning: {e}");
+        }
+    }
+    if args.publish {
+        let platforms = publish::platforms(false, false, &env);
+        let options = PublishOptions {
+            strict,
+            status: true,
+            comment: true,
+            summary_written: env.is_github_actions(),
+        };
+        let report = runtime.block_on(publish::publish_to(
+            &verdict, &platforms, None, None, options, &env,
+        ));
+        for line in report.lines() {
+            let _ = writeln!(anstream::stderr(), "{line}");
+        }
+    }
+    Ok(verdict.decision.exit(strict))
+}

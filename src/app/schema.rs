@@ -1,0 +1,17 @@
+//! `gonogo schema`: the JSON Schema of gonogo.yaml or of rule files, for editors.
+
+use super::{Failure, print};
+use crate::cli::SchemaKind;
+use crate::eval::Exit;
+
+pub fn schema(kind: SchemaKind) -> Result<Exit, Failure> {
+    let schema = match kind {
+        SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile),
+        SchemaKind::Rules => schemars::schema_for!(crate::rules::RuleFileSchema),
+    };
+    print(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
+    ));
+    Ok(Exit::Go)
+}
