@@ -168,6 +168,14 @@ fn bodies(requests: &[Request], verb: &str, p: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The shared client, with retries that wait a millisecond instead of a second.
+fn client() -> gonogo::fetch::client::Client {
+    gonogo::fetch::client::Client::new(&gonogo::fetch::FetchOptions {
+        backoff: std::time::Duration::from_millis(1),
+        ..Default::default()
+    })
+}
+
 #[tokio::test]
 async fn check_run_sends_annotations_in_batches_of_fifty() {
     let server = MockServer::start().await;
@@ -179,7 +187,7 @@ async fn check_run_sends_annotations_in_batches_of_fifty() {
         comment: false,
         ..BOTH
     };
-    let report = github::publish(&v, &target, options, &e).await;
+    let report = github::publish(&v, &target, options, &e, &client()).await;
     assert!(report.errors.is_empty(), "{report:?}");
     assert!(report.degraded.is_empty(), "{report:?}");
 
@@ -222,7 +230,7 @@ async fn the_comment_is_created_once_then_updated_in_place() {
         ..BOTH
     };
 
-    let first = github::publish(&verdict(), &target, options, &e).await;
+    let first = github::publish(&verdict(), &target, options, &e, &client()).await;
     assert!(first.errors.is_empty(), "{first:?}");
     assert!(
         first.done.iter().any(|d| d.contains("created")),
@@ -230,7 +238,7 @@ async fn the_comment_is_created_once_then_updated_in_place() {
     );
     let mut better = verdict();
     better.decision = gonogo::eval::Decision::Go;
-    let second = github::publish(&better, &target, options, &e).await;
+    let second = github::publish(&better, &target, options, &e, &client()).await;
     assert!(second.errors.is_empty(), "{second:?}");
     assert!(
         second.done.iter().any(|d| d.contains("updated")),
@@ -277,7 +285,7 @@ async fn a_read_only_fork_token_degrades_to_the_step_summary() {
         ],
     );
     let target = Target::from_env(&e, Some(7), None).unwrap();
-    let report = github::publish(&verdict(), &target, BOTH, &e).await;
+    let report = github::publish(&verdict(), &target, BOTH, &e, &client()).await;
     assert!(report.errors.is_empty(), "{report:?}");
     assert_eq!(report.degraded.len(), 2, "{report:?}");
     for d in &report.degraded {
@@ -295,7 +303,7 @@ async fn a_read_only_fork_token_degrades_to_the_step_summary() {
         summary_written: true,
         ..BOTH
     };
-    let again = github::publish(&verdict(), &target, already, &e).await;
+    let again = github::publish(&verdict(), &target, already, &e, &client()).await;
     assert_eq!(again.degraded.len(), 2, "{again:?}");
     let text = std::fs::read_to_string(&summary).unwrap();
     assert_eq!(text.matches("NO-GO").count(), 1, "not appended twice");
@@ -313,7 +321,7 @@ async fn server_errors_are_reported_without_the_token() {
     let e = env(&server, &[]);
     let target = Target::from_env(&e, None, None).unwrap();
     assert!(!format!("{target:?}").contains(TOKEN));
-    let report = github::publish(&verdict(), &target, BOTH, &e).await;
+    let report = github::publish(&verdict(), &target, BOTH, &e, &client()).await;
     assert_eq!(report.errors.len(), 1, "{report:?}");
     assert!(report.errors[0].contains("401"));
     assert!(report.errors[0].contains("Bad credentials"));

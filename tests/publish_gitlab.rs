@@ -117,6 +117,14 @@ async fn mount_notes(server: &MockServer, notes: &Notes) {
         .await;
 }
 
+/// The shared client, with retries that wait a millisecond instead of a second.
+fn client() -> gonogo::fetch::client::Client {
+    gonogo::fetch::client::Client::new(&gonogo::fetch::FetchOptions {
+        backoff: std::time::Duration::from_millis(1),
+        ..Default::default()
+    })
+}
+
 #[tokio::test]
 async fn the_note_is_created_once_then_updated_and_the_status_set() {
     let server = MockServer::start().await;
@@ -140,13 +148,13 @@ async fn the_note_is_created_once_then_updated_and_the_status_set() {
     let target = Target::from_env(&e, None, None).unwrap();
     assert!(!format!("{target:?}").contains(TOKEN));
 
-    let first = gitlab::publish(&verdict(), &target, BOTH).await;
+    let first = gitlab::publish(&verdict(), &target, BOTH, &client()).await;
     assert!(first.errors.is_empty(), "{first:?}");
     assert!(
         first.done.iter().any(|d| d.contains("note 302 created")),
         "{first:?}"
     );
-    let second = gitlab::publish(&verdict(), &target, BOTH).await;
+    let second = gitlab::publish(&verdict(), &target, BOTH, &client()).await;
     assert!(second.errors.is_empty(), "{second:?}");
     assert!(
         second.done.iter().any(|d| d.contains("note 302 updated")),
@@ -202,7 +210,7 @@ async fn a_job_token_refused_degrades_with_the_fix() {
         .await;
     let e = env(&server, ("CI_JOB_TOKEN", "job-secret-123"));
     let target = Target::from_env(&e, None, None).unwrap();
-    let report = gitlab::publish(&verdict(), &target, BOTH).await;
+    let report = gitlab::publish(&verdict(), &target, BOTH, &client()).await;
     assert!(report.errors.is_empty(), "{report:?}");
     assert_eq!(report.degraded.len(), 2, "{report:?}");
     assert!(report.degraded[0].contains("403 Forbidden"));
@@ -219,7 +227,7 @@ async fn server_errors_are_retried_then_reported() {
     Mock::given(method("POST"))
         .and(path_regex(r"/statuses/"))
         .respond_with(ResponseTemplate::new(502))
-        .expect(3)
+        .expect(4)
         .mount(&server)
         .await;
     let e = env(&server, ("GONOGO_GITLAB_TOKEN", TOKEN));
@@ -228,7 +236,7 @@ async fn server_errors_are_retried_then_reported() {
         comment: false,
         ..BOTH
     };
-    let report = gitlab::publish(&verdict(), &target, options).await;
+    let report = gitlab::publish(&verdict(), &target, options, &client()).await;
     assert_eq!(report.errors.len(), 1, "{report:?}");
     assert!(report.errors[0].contains("502"));
     assert!(!report.errors[0].contains(TOKEN));
@@ -248,7 +256,7 @@ async fn bad_json_is_an_error_not_a_success() {
         status: false,
         ..BOTH
     };
-    let report = gitlab::publish(&verdict(), &target, options).await;
+    let report = gitlab::publish(&verdict(), &target, options, &client()).await;
     assert_eq!(report.errors.len(), 1, "{report:?}");
     assert!(report.errors[0].contains("unexpected answer"));
 }

@@ -102,8 +102,9 @@ pub fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             comment: true,
             summary_written: env.is_github_actions(),
         };
+        let client = crate::fetch::client::Client::new(&FetchOptions::default());
         let report = runtime.block_on(publish::publish_to(
-            &verdict, &platforms, None, None, options, &env,
+            &verdict, &platforms, None, None, options, &env, &client,
         ));
         for line in report.lines() {
             let _ = writeln!(anstream::stderr(), "{line}");

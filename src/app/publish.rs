@@ -6,6 +6,8 @@ use std::io::Write as _;
 use super::{Failure, runtime};
 use crate::cli::PublishArgs;
 use crate::eval::{Exit, VERDICT_SCHEMA_VERSION, Verdict};
+use crate::fetch::FetchOptions;
+use crate::fetch::client::Client;
 use crate::publish::{self, CiEnv, PublishOptions};
 
 pub fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
@@ -32,13 +34,16 @@ pub fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
         comment: !args.no_comment,
         summary_written: false,
     };
-    let report = runtime(1)?.block_on(publish::publish_to(
+    let runtime = runtime(1)?;
+    let client = runtime.block_on(async { Client::new(&FetchOptions::default()) });
+    let report = runtime.block_on(publish::publish_to(
         &verdict,
         &platforms,
         args.pr,
         args.sha.clone(),
         options,
         &env,
+        &client,
     ));
     for line in report.lines() {
         let _ = writeln!(anstream::stderr(), "{line}");

@@ -26,7 +26,6 @@ use crate::config::{Access, AuthSpec};
 use crate::evidence::{Missing, MissingReason};
 
 const MAX_ATTEMPTS: u32 = 4;
-const BASE_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 const MAX_REDIRECTS: usize = 5;
 
@@ -37,40 +36,72 @@ pub struct Client {
     inner: Result<reqwest::Client, String>,
     timeout: Duration,
     max_body: u64,
+    backoff: Duration,
     deadline: tokio::time::Instant,
 }
 
-/// One request: a URL (the source's base joined with a path), query pairs, an optional form body.
+/// What a request carries.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// `application/x-www-form-urlencoded` (PromQL by POST).
+    Form(Vec<(String, String)>),
+    /// Bytes of the given content type (JSON to an API).
+    Bytes {
+        bytes: Vec<u8>,
+        content_type: HeaderValue,
+    },
+}
+
+/// One request: a method, a URL (the source's base joined with a path), query pairs, extra
+/// non-secret headers, and a body.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: Method,
     pub url: String,
     pub query: Vec<(String, String)>,
-    /// `application/x-www-form-urlencoded` body; makes the request a POST.
-    pub form: Option<Vec<(String, String)>>,
+    pub body: Option<Body>,
     /// The `Accept` header, when the endpoint negotiates.
     pub accept: Option<&'static str>,
+    /// Headers that carry no secret (`X-GitHub-Api-Version`).
+    pub headers: HeaderMap,
+    /// A body cap tighter than the client's (a JSON listing), if any.
+    pub max_body: Option<u64>,
+    /// Safe to send twice although the method is not idempotent.
+    pub repeatable: bool,
 }
 
 impl Request {
-    pub fn get(url: impl Into<String>) -> Request {
+    pub fn new(method: Method, url: impl Into<String>) -> Request {
         Request {
-            method: Method::GET,
+            method,
             url: url.into(),
             query: Vec::new(),
-            form: None,
+            body: None,
             accept: None,
+            headers: HeaderMap::new(),
+            max_body: None,
+            repeatable: false,
         }
     }
 
+    pub fn get(url: impl Into<String>) -> Request {
+        Request::new(Method::GET, url)
+    }
+
     pub fn post_form(url: impl Into<String>, form: Vec<(String, String)>) -> Request {
-        Request {
-            method: Method::POST,
-            url: url.into(),
-            query: Vec::new(),
-            form: Some(form),
-            accept: None,
-        }
+        let mut r = Request::new(Method::POST, url);
+        r.body = Some(Body::Form(form));
+        r
+    }
+
+    /// `method` with a JSON body.
+    pub fn json(method: Method, url: impl Into<String>, body: &serde_json::Value) -> Request {
+        let mut r = Request::new(method, url);
+        r.body = Some(Body::Bytes {
+            bytes: serde_json::to_vec(body).unwrap_or_default(),
+            content_type: HeaderValue::from_static("application/json"),
+        });
+        r
     }
 
     pub fn query(mut self, pairs: impl IntoIterator<Item = (String, String)>) -> Request {
@@ -80,6 +111,19 @@ impl Request {
 
     pub fn accept(mut self, accept: &'static str) -> Request {
         self.accept = Some(accept);
+        self
+    }
+
+    /// Marks a non-idempotent request as safe to repeat (setting a commit status), so it is
+    /// retried like a GET.
+    pub fn repeatable(mut self) -> Request {
+        self.repeatable = true;
+        self
+    }
+
+    /// Refuses answers larger than `bytes` (capped by the client's own limit anyway).
+    pub fn max_body(mut self, bytes: u64) -> Request {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -94,6 +138,90 @@ impl Request {
             }
             Err(_) => redact_url(&self.url),
         }
+    }
+
+    /// Whether sending it twice does no more than sending it once. Only these are retried after
+    /// the server may have seen them; a POST is retried only when it never left.
+    fn idempotent(&self) -> bool {
+        self.repeatable
+            || matches!(
+                self.method,
+                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+            )
+            || (self.method == Method::POST && matches!(self.body, Some(Body::Form(_))))
+    }
+}
+
+/// The credentials of one request: header values (marked sensitive, never formatted) and the
+/// names of every header that carries one, all dropped when a redirect leaves the origin.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    headers: HeaderMap,
+    names: Vec<HeaderName>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("headers", &self.names)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// No credentials.
+    pub fn none() -> Credentials {
+        Credentials::default()
+    }
+
+    /// A header whose whole value is secret (`PRIVATE-TOKEN`, `JOB-TOKEN`, `Authorization`).
+    pub fn header(name: &str, value: &str) -> Result<Credentials, String> {
+        let mut c = Credentials::default();
+        c.add(name, value)?;
+        Ok(c)
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(token: &str) -> Result<Credentials, String> {
+        Credentials::header("authorization", &format!("Bearer {token}"))
+    }
+
+    fn add(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("invalid header name `{name}`"))?;
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            format!("the value for `{name}` holds characters not allowed in a header")
+        })?;
+        value.set_sensitive(true);
+        self.headers.insert(name.clone(), value);
+        self.names.push(name);
+        Ok(())
+    }
+
+    /// The credentials a source's `auth` names, read from the environment now.
+    pub fn from_access(access: &Access) -> Result<Credentials, String> {
+        let mut c = Credentials::default();
+        match &access.auth {
+            None => {}
+            Some(AuthSpec::BearerEnv(var)) => {
+                c.add("authorization", &format!("Bearer {}", env_secret(var)?))?;
+            }
+            Some(AuthSpec::Basic {
+                username_env,
+                password_env,
+            }) => {
+                use std::io::Write as _;
+                let user = env_secret(username_env)?;
+                let pass = env_secret(password_env)?;
+                let mut raw = Vec::new();
+                let _ = write!(raw, "{user}:{pass}");
+                c.add("authorization", &format!("Basic {}", base64(&raw)))?;
+            }
+            Some(AuthSpec::Header { name, value_env }) => {
+                c.add(name, &env_secret(value_env)?)?;
+            }
+        }
+        Ok(c)
     }
 }
 
@@ -163,6 +291,7 @@ impl Client {
             inner,
             timeout: options.request_timeout,
             max_body: options.max_body_bytes,
+            backoff: options.backoff,
             deadline: tokio::time::Instant::now() + options.deadline,
         }
     }
@@ -181,13 +310,54 @@ impl Client {
     /// fix and following up to five redirects. Any final status is returned (callers that want
     /// only 2xx call [`Response::success`]); transport failures and oversized bodies are `Missing`.
     pub async fn send(&self, request: &Request, access: &Access) -> Result<Response, Missing> {
+        let shown = request.shown();
+        let credentials = Credentials::from_access(access)
+            .map_err(|e| Missing::new(MissingReason::NotConfigured, format!("{shown}: {e}")))?;
+        let mut request = request.clone();
+        for (k, v) in &access.headers {
+            let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| {
+                Missing::new(
+                    MissingReason::NotConfigured,
+                    format!("{shown}: invalid header name `{k}`"),
+                )
+            })?;
+            let value = HeaderValue::from_str(v).map_err(|_| {
+                Missing::new(
+                    MissingReason::NotConfigured,
+                    format!("{shown}: invalid value for header `{k}`"),
+                )
+            })?;
+            request.headers.insert(name, value);
+        }
+        self.execute(&request, &credentials, access.timeout).await
+    }
+
+    /// [`Client::send`] with credentials given rather than read from a source's `auth`: the
+    /// one path every request takes, whoever sends it (fetch, publish, the GitHub API layer).
+    pub async fn execute(
+        &self,
+        request: &Request,
+        credentials: &Credentials,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Missing> {
         let mut shown = request.shown();
-        let (mut headers, secret_names) = headers(access)
-            .map_err(|e| Missing::new(MissingReason::Unreachable, format!("{shown}: {e}")))?;
+        let mut headers = request.headers.clone();
+        for name in &credentials.names {
+            headers.remove(name);
+        }
+        headers.extend(credentials.headers.clone());
+        let secret_names: Vec<HeaderName> = [
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::COOKIE,
+            reqwest::header::PROXY_AUTHORIZATION,
+        ]
+        .into_iter()
+        .chain(credentials.names.iter().cloned())
+        .collect();
         if let Some(accept) = request.accept {
             headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
         }
-        let timeout = access.timeout.unwrap_or(self.timeout);
+        let timeout = timeout.unwrap_or(self.timeout);
         let mut url = Url::parse(&request.url).map_err(|_| {
             Missing::new(
                 MissingReason::Unreachable,
@@ -197,8 +367,12 @@ impl Client {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
+        let idempotent = request.idempotent();
+        let cap = request
+            .max_body
+            .map_or(self.max_body, |m| m.min(self.max_body));
         let mut method = request.method.clone();
-        let mut form = request.form.clone();
+        let mut body = request.body.clone();
         let mut redirects = 0;
         let mut attempt = 0;
         let inner = self
@@ -211,8 +385,17 @@ impl Client {
                 .request(method.clone(), url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
-            if let Some(pairs) = &form {
-                builder = builder.form(pairs);
+            match &body {
+                None => {}
+                Some(Body::Form(pairs)) => builder = builder.form(pairs),
+                Some(Body::Bytes {
+                    bytes,
+                    content_type,
+                }) => {
+                    builder = builder
+                        .header(reqwest::header::CONTENT_TYPE, content_type.clone())
+                        .body(bytes.clone());
+                }
             }
             let started = std::time::Instant::now();
             let result = builder.send().await;
@@ -220,7 +403,7 @@ impl Client {
                 Ok(resp) if resp.status().is_redirection() => {
                     let status = resp.status();
                     let Some(next) = location(&resp, &url) else {
-                        return self.finish(resp, &shown, attempt, started).await;
+                        return self.finish(resp, &shown, attempt, started, cap).await;
                     };
                     redirects += 1;
                     if redirects > MAX_REDIRECTS {
@@ -239,7 +422,7 @@ impl Client {
                             && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
                     {
                         method = Method::GET;
-                        form = None;
+                        body = None;
                     }
                     tracing::debug!(
                         "{shown}: HTTP {status}, redirected to {}",
@@ -252,10 +435,10 @@ impl Client {
                 }
                 Ok(resp) => {
                     let status = resp.status();
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                        || (idempotent && status.is_server_error());
                     if !retryable || attempt >= MAX_ATTEMPTS {
-                        return self.finish(resp, &shown, attempt, started).await;
+                        return self.finish(resp, &shown, attempt, started, cap).await;
                     }
                     match retry_after(resp.headers()) {
                         Some(wait) if wait > MAX_RETRY_AFTER => {
@@ -268,20 +451,21 @@ impl Client {
                             ));
                         }
                         Some(wait) => wait,
-                        None => backoff(attempt),
+                        None => backoff(self.backoff, attempt),
                     }
                 }
                 Err(e) => {
                     // `is_request`: the connection dropped before an answer (a reset, a pooled
-                    // connection the server closed); the requests sent here are all idempotent.
-                    let retryable = e.is_connect() || e.is_timeout() || e.is_request();
+                    // connection the server closed), which only an idempotent request survives.
+                    let retryable =
+                        e.is_connect() || (idempotent && (e.is_timeout() || e.is_request()));
                     if !retryable || attempt >= MAX_ATTEMPTS {
                         return Err(Missing::new(
                             MissingReason::Unreachable,
                             format!("{shown}: {}{}", describe(&e, timeout), attempts(attempt)),
                         ));
                     }
-                    backoff(attempt)
+                    backoff(self.backoff, attempt)
                 }
             };
             if tokio::time::Instant::now() + wait >= self.deadline {
@@ -304,10 +488,11 @@ impl Client {
         shown: &str,
         attempt: u32,
         started: std::time::Instant,
+        cap: u64,
     ) -> Result<Response, Missing> {
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = self.body(resp, shown).await?;
+        let body = self.body(resp, shown, cap).await?;
         Ok(Response {
             status,
             headers,
@@ -318,16 +503,21 @@ impl Client {
         })
     }
 
-    async fn body(&self, mut resp: reqwest::Response, shown: &str) -> Result<Vec<u8>, Missing> {
-        if resp.content_length().is_some_and(|n| n > self.max_body) {
-            return Err(too_large(shown, self.max_body));
+    async fn body(
+        &self,
+        mut resp: reqwest::Response,
+        shown: &str,
+        cap: u64,
+    ) -> Result<Vec<u8>, Missing> {
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(too_large(shown, cap));
         }
         let mut body = Vec::new();
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() as u64 + chunk.len() as u64 > self.max_body {
-                        return Err(too_large(shown, self.max_body));
+                    if body.len() as u64 + chunk.len() as u64 > cap {
+                        return Err(too_large(shown, cap));
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -412,8 +602,8 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
 }
 
 /// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... each plus up to half of itself.
-fn backoff(attempt: u32) -> Duration {
-    let base = BASE_BACKOFF * 2u32.saturating_pow(attempt.saturating_sub(1).min(8));
+fn backoff(first: Duration, attempt: u32) -> Duration {
+    let base = first * 2u32.saturating_pow(attempt.saturating_sub(1).min(8));
     let random = std::hash::RandomState::new().build_hasher().finish();
     let jitter_ms = random % (base.as_millis() as u64 / 2 + 1);
     base + Duration::from_millis(jitter_ms)
@@ -441,56 +631,6 @@ fn env_secret(var: &str) -> Result<String, String> {
             "environment variable {var} (named in `auth`) is not set"
         )),
     }
-}
-
-/// The source's headers, and the names of those that carry credentials.
-fn headers(access: &Access) -> Result<(HeaderMap, Vec<HeaderName>), String> {
-    let mut map = HeaderMap::new();
-    for (k, v) in &access.headers {
-        let name = HeaderName::from_bytes(k.as_bytes())
-            .map_err(|_| format!("invalid header name `{k}`"))?;
-        let value =
-            HeaderValue::from_str(v).map_err(|_| format!("invalid value for header `{k}`"))?;
-        map.insert(name, value);
-    }
-    let mut secret = vec![
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::COOKIE,
-        reqwest::header::PROXY_AUTHORIZATION,
-    ];
-    match &access.auth {
-        None => {}
-        Some(AuthSpec::BearerEnv(var)) => {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", env_secret(var)?))
-                .map_err(|_| format!("{var} holds characters not allowed in a header"))?;
-            value.set_sensitive(true);
-            map.insert(reqwest::header::AUTHORIZATION, value);
-        }
-        Some(AuthSpec::Basic {
-            username_env,
-            password_env,
-        }) => {
-            use std::io::Write as _;
-            let user = env_secret(username_env)?;
-            let pass = env_secret(password_env)?;
-            let mut raw = Vec::new();
-            let _ = write!(raw, "{user}:{pass}");
-            let mut value = HeaderValue::from_str(&format!("Basic {}", base64(&raw)))
-                .map_err(|_| "credentials hold characters not allowed in a header".to_string())?;
-            value.set_sensitive(true);
-            map.insert(reqwest::header::AUTHORIZATION, value);
-        }
-        Some(AuthSpec::Header { name, value_env }) => {
-            let hn = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("invalid header name `{name}`"))?;
-            let mut value = HeaderValue::from_str(&env_secret(value_env)?)
-                .map_err(|_| format!("{value_env} holds characters not allowed in a header"))?;
-            value.set_sensitive(true);
-            map.insert(hn.clone(), value);
-            secret.push(hn);
-        }
-    }
-    Ok((map, secret))
 }
 
 fn base64(input: &[u8]) -> String {
@@ -522,6 +662,41 @@ pub fn join(base: &str, path: &str) -> String {
         Some((b, q)) => format!("{}/{path}?{q}", b.trim_end_matches('/')),
         None => format!("{}/{path}", base.trim_end_matches('/')),
     }
+}
+
+/// `base` + path segments (each percent-encoded, so `group/app` stays one segment) + query.
+pub fn api_url(base: &reqwest::Url, segments: &[&str], query: &[(&str, &str)]) -> reqwest::Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty();
+        for s in segments {
+            path.push(s);
+        }
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+/// `base` + segments where the last one is a path that keeps its slashes (artifact paths).
+pub fn api_url_with_path(
+    base: &reqwest::Url,
+    segments: &[&str],
+    path: &str,
+    query: &[(&str, &str)],
+) -> reqwest::Url {
+    let mut url = api_url(base, segments, &[]);
+    if let Ok(mut p) = url.path_segments_mut() {
+        for s in path.split('/').filter(|s| !s.is_empty()) {
+            p.push(s);
+        }
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
 }
 
 /// A URL fit for logs and verdicts: no user info, query values replaced by `***`.
@@ -591,8 +766,9 @@ mod tests {
     #[test]
     fn backoff_grows_with_bounded_jitter() {
         for attempt in 1..=4 {
-            let base = BASE_BACKOFF * 2u32.pow(attempt - 1);
-            let d = backoff(attempt);
+            let first = Duration::from_millis(250);
+            let base = first * 2u32.pow(attempt - 1);
+            let d = backoff(first, attempt);
             assert!(d >= base && d <= base + base / 2, "{attempt}: {d:?}");
         }
     }

@@ -33,6 +33,8 @@ pub struct FetchOptions {
     pub max_document_bytes: u64,
     /// Largest HTTP body accepted.
     pub max_body_bytes: u64,
+    /// The first wait before a retry; later ones double, with jitter.
+    pub backoff: Duration,
 }
 
 impl Default for FetchOptions {
@@ -43,6 +45,7 @@ impl Default for FetchOptions {
             request_timeout: Duration::from_secs(30),
             max_document_bytes: 16 * 1024 * 1024,
             max_body_bytes: 256 * 1024 * 1024,
+            backoff: Duration::from_millis(250),
         }
     }
 }

@@ -7,20 +7,33 @@
 //! or check-run summary holds 65,535 characters. A fork's `GITHUB_TOKEN` is read-only: creating
 //! a check run or a comment answers 403, and we fall back to the step summary, pointing at the
 //! two-step `workflow_run` pattern (docs/github.md).
+//!
+//! octocrab gives the typed API (check runs, comments), but not the transport: its requests are
+//! handed to fetch's shared client through a small tower service, so publishing retries, trusts
+//! the CA bundle, uses the proxy and drops the token on a cross-origin redirect exactly as
+//! checking does.
 
 use std::fmt::Write as _;
+use std::future::Future;
 use std::io::Write as _;
 use std::path::Path;
-use std::time::Duration;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use octocrab::Octocrab;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
 use octocrab::params::checks::{
     CheckRunConclusion, CheckRunOutput, CheckRunOutputAnnotation, CheckRunOutputAnnotationLevel,
     CheckRunStatus,
 };
+use octocrab::service::middleware::base_uri::BaseUriLayer;
+use octocrab::service::middleware::extra_headers::ExtraHeadersLayer;
+use octocrab::{AuthState, OctoBody, Octocrab, OctocrabBuilder};
 
 use super::{CiEnv, MARKER, PublishOptions, PublishReport};
 use crate::eval::{Outcome, RuleResult, Verdict};
+use crate::fetch::client::{Body, Client, Credentials, Request};
 use crate::report::{self, dotenv::decision_token, first_line, markdown};
 
 /// GitHub's cap on a step summary (1 MiB); we keep a little room for other writers.
@@ -272,16 +285,96 @@ impl Target {
         })
     }
 
-    fn client(&self) -> Result<Octocrab, String> {
-        Octocrab::builder()
-            .personal_token(self.token.clone())
-            .base_uri(self.api.as_str())
-            .map_err(|e| format!("GitHub API URL {}: {e}", self.api))?
-            .add_retry_config(octocrab::service::middleware::retry::RetryConfig::Simple(2))
-            .set_connect_timeout(Some(Duration::from_secs(10)))
-            .set_read_timeout(Some(Duration::from_secs(30)))
+    fn client(&self, client: &Client) -> Result<Octocrab, String> {
+        let base: http::Uri = self
+            .api
+            .parse()
+            .map_err(|e| format!("GitHub API URL {}: {e}", self.api))?;
+        let mut token = http::HeaderValue::from_str(&format!("Bearer {}", self.token))
+            .map_err(|_| "the GitHub token holds characters a header cannot carry".to_string())?;
+        token.set_sensitive(true);
+        let headers = vec![
+            (http::header::AUTHORIZATION, token),
+            (
+                http::header::ACCEPT,
+                http::HeaderValue::from_static("application/vnd.github+json"),
+            ),
+        ];
+        OctocrabBuilder::new_empty()
+            .with_service(Transport {
+                client: client.clone(),
+            })
+            .with_layer(&BaseUriLayer::new(base))
+            .with_layer(&ExtraHeadersLayer::new(Arc::new(headers)))
+            .with_auth(AuthState::None)
             .build()
             .map_err(|e| format!("cannot set up the GitHub client: {e}"))
+    }
+}
+
+/// octocrab's transport: each request it builds is sent by fetch's [`Client`].
+#[derive(Clone)]
+struct Transport {
+    client: Client,
+}
+
+/// Why the transport could not answer (unreachable, timed out, too large), without secrets.
+#[derive(Debug)]
+struct TransportError(String);
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+impl tower_service::Service<http::Request<OctoBody>> for Transport {
+    type Response = http::Response<Full<Bytes>>;
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<OctoBody>) -> Self::Future {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|_| TransportError("the request body could not be read".into()))?
+                .to_bytes();
+            let mut headers = parts.headers;
+            let credentials = match headers.remove(http::header::AUTHORIZATION) {
+                Some(v) => Credentials::header("authorization", v.to_str().unwrap_or_default())
+                    .map_err(TransportError)?,
+                None => Credentials::none(),
+            };
+            let content_type = headers.remove(http::header::CONTENT_TYPE);
+            let mut request = Request::new(parts.method, parts.uri.to_string());
+            request.headers = headers;
+            if !bytes.is_empty() {
+                request.body = Some(Body::Bytes {
+                    bytes: bytes.to_vec(),
+                    content_type: content_type
+                        .unwrap_or_else(|| http::HeaderValue::from_static("application/json")),
+                });
+            }
+            let resp = client
+                .execute(&request, &credentials, None)
+                .await
+                .map_err(|m| TransportError(m.detail))?;
+            let mut out = http::Response::builder().status(resp.status);
+            for (k, v) in &resp.headers {
+                out = out.header(k, v);
+            }
+            out.body(Full::new(Bytes::from(resp.body)))
+                .map_err(|e| TransportError(format!("an answer octocrab cannot take: {e}")))
+        })
     }
 }
 
@@ -366,9 +459,10 @@ pub async fn publish(
     target: &Target,
     options: PublishOptions,
     env: &CiEnv,
+    client: &Client,
 ) -> PublishReport {
     let mut report = PublishReport::default();
-    let crab = match target.client() {
+    let crab = match target.client(client) {
         Ok(c) => c,
         Err(e) => {
             report.errors.push(e);

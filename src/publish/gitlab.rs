@@ -1,28 +1,26 @@
 //! GitLab: one merge-request note kept up to date (found by the hidden marker) and a commit
 //! status on the pipeline's commit, through the REST API v4.
 //!
-//! Plain reqwest rather than a GitLab crate: three endpoints do not justify another client.
-//! The token is `GONOGO_GITLAB_TOKEN` (a project or group access token with `api` scope, sent as
+//! The requests go through fetch's shared client (retries, CA bundle, proxies, and credentials
+//! dropped on any redirect that leaves the API's origin); three endpoints do not justify a
+//! GitLab crate. The token is `GONOGO_GITLAB_TOKEN` (a project or group access token with `api` scope, sent as
 //! `PRIVATE-TOKEN`), else `CI_JOB_TOKEN` (sent as `JOB-TOKEN`). GitLab lets a job token call only
 //! a few endpoints, and notes and statuses are not among them on most instances: a 401/403 is
 //! reported as a degraded publish with the fix, not as a failure of the gate. Header values are
 //! marked sensitive and never formatted; URLs carry no credentials.
 
-use std::time::Duration;
-
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
 use serde::Deserialize;
 
 use super::{CiEnv, MARKER, PublishOptions, PublishReport};
 use crate::eval::Verdict;
+use crate::fetch::client::{Client, Credentials, Request, api_url};
 use crate::report::markdown;
 
 /// GitLab's limit on a note body (characters).
 pub const NOTE_LIMIT: usize = 1_000_000;
 /// Note pages read at most when looking for ours (100 per page).
 const NOTE_PAGES: u32 = 20;
-/// Attempts on 429/5xx and connection errors.
-const ATTEMPTS: u32 = 3;
 
 /// Where to publish: API, project, merge request, commit, token.
 pub struct Target {
@@ -32,7 +30,7 @@ pub struct Target {
     pub sha: Option<String>,
     pub pipeline_id: Option<u64>,
     pub job_url: Option<String>,
-    auth: (HeaderName, String),
+    auth: (&'static str, String),
 }
 
 impl std::fmt::Debug for Target {
@@ -42,7 +40,7 @@ impl std::fmt::Debug for Target {
             .field("project", &self.project)
             .field("mr_iid", &self.mr_iid)
             .field("sha", &self.sha)
-            .field("auth", &(self.auth.0.as_str(), "<redacted>"))
+            .field("auth", &(self.auth.0, "<redacted>"))
             .finish()
     }
 }
@@ -51,9 +49,9 @@ impl Target {
     /// From GitLab CI's predefined variables; explicit `mr`/`sha` win.
     pub fn from_env(env: &CiEnv, mr: Option<u64>, sha: Option<String>) -> Result<Target, String> {
         let auth = if let Some(t) = env.get("GONOGO_GITLAB_TOKEN") {
-            (HeaderName::from_static("private-token"), t.to_string())
+            ("private-token", t.to_string())
         } else if let Some(t) = env.get("CI_JOB_TOKEN") {
-            (HeaderName::from_static("job-token"), t.to_string())
+            ("job-token", t.to_string())
         } else {
             return Err(
                 "no GitLab token: set GONOGO_GITLAB_TOKEN (an access token with api scope, as a masked variable) or run in a job with CI_JOB_TOKEN".into(),
@@ -79,31 +77,23 @@ impl Target {
         })
     }
 
-    fn project_url(&self) -> String {
-        let encoded: String = self
-            .project
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
-        format!("{}/projects/{encoded}", self.api)
+    fn project_url(&self, rest: &[&str]) -> String {
+        let base = reqwest::Url::parse(&self.api).ok();
+        let mut segments = vec!["projects", self.project.as_str()];
+        segments.extend_from_slice(rest);
+        match base {
+            Some(b) => api_url(&b, &segments, &[]).to_string(),
+            None => self.api.clone(),
+        }
     }
 
-    fn headers(&self) -> Result<HeaderMap, String> {
-        let mut value = HeaderValue::from_str(&self.auth.1)
-            .map_err(|_| "the GitLab token holds characters a header cannot carry".to_string())?;
-        value.set_sensitive(true);
-        let mut h = HeaderMap::new();
-        h.insert(self.auth.0.clone(), value);
-        Ok(h)
+    fn credentials(&self) -> Result<Credentials, String> {
+        Credentials::header(self.auth.0, &self.auth.1)
+            .map_err(|_| "the GitLab token holds characters a header cannot carry".to_string())
     }
 
     fn using_job_token(&self) -> bool {
-        self.auth.0.as_str() == "job-token"
+        self.auth.0 == "job-token"
     }
 }
 
@@ -119,98 +109,49 @@ struct Note {
 /// A failed call: HTTP status if there was one, and words without secrets.
 type CallError = (Option<u16>, String);
 
-struct Api {
-    http: reqwest::Client,
-    headers: HeaderMap,
+struct Api<'c> {
+    client: &'c Client,
+    credentials: Credentials,
 }
 
-impl Api {
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        url: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<serde_json::Value, CallError> {
-        let shown = url.split('?').next().unwrap_or(url).to_string();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut req = self
-                .http
-                .request(method.clone(), url)
-                .headers(self.headers.clone());
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let retry = match req.send().await {
-                Ok(resp) if resp.status().is_success() => {
-                    let bytes = resp
-                        .bytes()
-                        .await
-                        .map_err(|e| (None, format!("{shown}: body interrupted: {e}")))?;
-                    return serde_json::from_slice(&bytes).map_err(|e| {
-                        (None, format!("{shown}: unexpected answer from GitLab: {e}"))
-                    });
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    if !(status.as_u16() == 429 || status.is_server_error()) || attempt >= ATTEMPTS
-                    {
-                        let text = resp.text().await.unwrap_or_default();
-                        let message = serde_json::from_str::<serde_json::Value>(&text)
-                            .ok()
-                            .and_then(|j| {
-                                j.get("message")
-                                    .or_else(|| j.get("error"))
-                                    .map(|m| m.to_string())
-                            })
-                            .unwrap_or_default();
-                        return Err((
-                            Some(status.as_u16()),
-                            format!(
-                                "{shown}: {status}{}",
-                                if message.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" {}", crate::report::first_line(&message, 200))
-                                }
-                            ),
-                        ));
-                    }
-                    true
-                }
-                Err(e) if attempt < ATTEMPTS && (e.is_connect() || e.is_timeout()) => true,
-                Err(e) => {
-                    return Err((
-                        None,
-                        format!("{shown}: GitLab unreachable: {}", e.without_url()),
-                    ));
-                }
-            };
-            if retry {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
+impl Api<'_> {
+    async fn send(&self, request: Request) -> Result<serde_json::Value, CallError> {
+        let shown = request
+            .url
+            .split('?')
+            .next()
+            .unwrap_or(&request.url)
+            .to_string();
+        let resp = self
+            .client
+            .execute(&request, &self.credentials, None)
+            .await
+            .map_err(|m| (None, format!("GitLab unreachable: {}", m.detail)))?;
+        if resp.status.is_success() {
+            return serde_json::from_slice(&resp.body)
+                .map_err(|e| (None, format!("{shown}: unexpected answer from GitLab: {e}")));
         }
+        let message = serde_json::from_slice::<serde_json::Value>(&resp.body)
+            .ok()
+            .and_then(|j| {
+                j.get("message")
+                    .or_else(|| j.get("error"))
+                    .map(|m| m.to_string())
+            })
+            .unwrap_or_default();
+        Err((
+            Some(resp.status.as_u16()),
+            format!(
+                "{shown}: {}{}",
+                resp.status,
+                if message.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", crate::report::first_line(&message, 200))
+                }
+            ),
+        ))
     }
-}
-
-fn client() -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30));
-    if let Some(bundle) =
-        std::env::var_os("GONOGO_CA_BUNDLE").or_else(|| std::env::var_os("CA_BUNDLE"))
-        && let Ok(pem) = std::fs::read(&bundle)
-        && let Ok(certs) = reqwest::Certificate::from_pem_bundle(&pem)
-    {
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    builder
-        .build()
-        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
 }
 
 fn status_state(v: &Verdict, strict: bool) -> &'static str {
@@ -231,11 +172,19 @@ pub fn note_body(v: &Verdict) -> String {
 }
 
 /// Publishes to the GitLab API: a merge-request note and a commit status.
-pub async fn publish(v: &Verdict, target: &Target, options: PublishOptions) -> PublishReport {
+pub async fn publish(
+    v: &Verdict,
+    target: &Target,
+    options: PublishOptions,
+    client: &Client,
+) -> PublishReport {
     let mut report = PublishReport::default();
-    let api = match (client(), target.headers()) {
-        (Ok(http), Ok(headers)) => Api { http, headers },
-        (Err(e), _) | (_, Err(e)) => {
+    let api = match target.credentials() {
+        Ok(credentials) => Api {
+            client,
+            credentials,
+        },
+        Err(e) => {
             report.errors.push(e);
             return report;
         }
@@ -279,8 +228,11 @@ pub async fn publish(v: &Verdict, target: &Target, options: PublishOptions) -> P
                 if let Some(u) = &target.job_url {
                     body["target_url"] = u.as_str().into();
                 }
-                let url = format!("{}/statuses/{sha}", target.project_url());
-                match api.send(reqwest::Method::POST, &url, Some(&body)).await {
+                let url = target.project_url(&["statuses", sha]);
+                match api
+                    .send(Request::json(Method::POST, url, &body).repeatable())
+                    .await
+                {
                     Ok(_) => report.done.push(format!(
                         "commit status `{}` = {} on {}",
                         super::github::check_name(v),
@@ -299,16 +251,21 @@ pub async fn publish(v: &Verdict, target: &Target, options: PublishOptions) -> P
 }
 
 async fn upsert_note(
-    api: &Api,
+    api: &Api<'_>,
     target: &Target,
     iid: u64,
     body: &str,
 ) -> Result<String, CallError> {
-    let notes_url = format!("{}/merge_requests/{iid}/notes", target.project_url());
+    let notes_url = target.project_url(&["merge_requests", &iid.to_string(), "notes"]);
     let mut existing = None;
     'pages: for page in 1..=NOTE_PAGES {
-        let url = format!("{notes_url}?per_page=100&page={page}&sort=asc&order_by=created_at");
-        let answer = api.send(reqwest::Method::GET, &url, None).await?;
+        let request = Request::get(notes_url.as_str()).query([
+            ("per_page".to_string(), "100".to_string()),
+            ("page".to_string(), page.to_string()),
+            ("sort".to_string(), "asc".to_string()),
+            ("order_by".to_string(), "created_at".to_string()),
+        ]);
+        let answer = api.send(request).await?;
         let notes: Vec<Note> = serde_json::from_value(answer).map_err(|e| {
             (
                 None,
@@ -329,17 +286,17 @@ async fn upsert_note(
     let payload = serde_json::json!({ "body": body });
     match existing {
         Some(id) => {
-            api.send(
-                reqwest::Method::PUT,
-                &format!("{notes_url}/{id}"),
-                Some(&payload),
-            )
+            api.send(Request::json(
+                Method::PUT,
+                format!("{notes_url}/{id}"),
+                &payload,
+            ))
             .await?;
             Ok(format!("merge request !{iid} note {id} updated"))
         }
         None => {
             let created = api
-                .send(reqwest::Method::POST, &notes_url, Some(&payload))
+                .send(Request::json(Method::POST, notes_url.as_str(), &payload))
                 .await?;
             Ok(format!(
                 "merge request !{iid} note {} created",

@@ -16,6 +16,8 @@
 pub mod github;
 pub mod gitlab;
 
+use crate::fetch::client::Client;
+
 use std::collections::BTreeMap;
 
 /// The CI environment, as variables (a snapshot of the process environment in production).
@@ -130,6 +132,7 @@ pub async fn publish_to(
     sha: Option<String>,
     options: PublishOptions,
     env: &CiEnv,
+    client: &Client,
 ) -> PublishReport {
     let mut report = PublishReport::default();
     if platforms.is_empty() {
@@ -140,11 +143,11 @@ pub async fn publish_to(
     for p in platforms {
         match p {
             Platform::GitHub => match github::Target::from_env(env, pr, sha.clone()) {
-                Ok(t) => report.merge(github::publish(verdict, &t, options, env).await),
+                Ok(t) => report.merge(github::publish(verdict, &t, options, env, client).await),
                 Err(e) => report.errors.push(format!("GitHub: {e}")),
             },
             Platform::GitLab => match gitlab::Target::from_env(env, pr, sha.clone()) {
-                Ok(t) => report.merge(gitlab::publish(verdict, &t, options).await),
+                Ok(t) => report.merge(gitlab::publish(verdict, &t, options, client).await),
                 Err(e) => report.errors.push(format!("GitLab: {e}")),
             },
         }

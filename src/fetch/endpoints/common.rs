@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::config::{Access, Source};
 use crate::evidence::{Evidence, Missing, MissingReason};
 use crate::fetch::client::{Client, redact_url};
+pub(super) use crate::fetch::client::{api_url, api_url_with_path};
 use crate::fetch::files;
 use crate::model::InputRecord;
 use crate::parse::format::Format;
@@ -127,45 +128,6 @@ pub(super) fn base_url(source: &str, spec: &Source) -> Result<reqwest::Url, Miss
         ));
     }
     Ok(url)
-}
-
-/// `base` + path segments (each percent-encoded, so `group/app` stays one segment) + query.
-pub(super) fn api_url(
-    base: &reqwest::Url,
-    segments: &[&str],
-    query: &[(&str, &str)],
-) -> reqwest::Url {
-    let mut url = base.clone();
-    url.set_query(None);
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty();
-        for s in segments {
-            path.push(s);
-        }
-    }
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
-    }
-    url
-}
-
-/// `base` + segments where the last one is a path that keeps its slashes (artifact paths).
-pub(super) fn api_url_with_path(
-    base: &reqwest::Url,
-    segments: &[&str],
-    path: &str,
-    query: &[(&str, &str)],
-) -> reqwest::Url {
-    let mut url = api_url(base, segments, &[]);
-    if let Ok(mut p) = url.path_segments_mut() {
-        for s in path.split('/').filter(|s| !s.is_empty()) {
-            p.push(s);
-        }
-    }
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
-    }
-    url
 }
 
 /// Adds what the request is about in front of a fetch failure.

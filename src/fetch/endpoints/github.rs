@@ -1,35 +1,31 @@
-//! GitHub REST API through octocrab: the conclusion of a check run on a commit, and the files
-//! of a workflow-run artifact as a report location.
+//! GitHub REST API: the conclusion of a check run on a commit, and the files of a workflow-run
+//! artifact as a report location.
 //!
-//! octocrab carries the transport (token, base URI for GitHub Enterprise or a mock, retries on
-//! 5xx/429, timeouts; the token is only sent to the API's own host, not to the storage host an
-//! artifact download redirects to). Bodies are read here with a size cap and decoded into our
-//! own lenient types, so an unexpected field never fails a gate and a malformed answer is a parse
-//! error with its position. Artifacts are zip archives: the declared size is checked before the
-//! download, the download itself is capped, and each entry is inflated with a cap too, in
-//! memory (a zip bomb costs the cap, not the machine).
+//! Two plain GETs, so they go through the shared client like every other endpoint: the same
+//! retries, CA bundle, proxies and redirect policy (the token is only sent to the API's own
+//! origin, never to the storage host an artifact download redirects to). Bodies are read with a
+//! size cap and decoded into our own lenient types, so an unexpected field never fails a gate
+//! and a malformed answer is a parse error with its position. Artifacts are zip archives: the
+//! declared size is checked before the download, the download itself is capped, and each entry
+//! is inflated with a cap too, in memory (a zip bomb costs the cap, not the machine).
 //!
 //! The token comes from the variable named in `auth: {bearer_env: ...}`, else `GITHUB_TOKEN`
 //! when set, else requests are anonymous (public repositories only).
 
 use std::io::Read;
-use std::time::Duration;
 
-use http_body_util::BodyExt;
-use octocrab::Octocrab;
 use serde::Deserialize;
 
 use super::common::{self, api_url, decode, expand};
-use crate::config::{AuthSpec, GithubArtifact, Source};
+use crate::config::{Access, AuthSpec, GithubArtifact, Source};
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
-use crate::fetch::client::redact_url;
+use crate::fetch::client::{Client, Request};
 use crate::model::request::github::GithubRequest;
 
 /// Largest JSON answer read.
-const MAX_JSON: usize = 32 * 1024 * 1024;
+const MAX_JSON: u64 = 32 * 1024 * 1024;
 /// Largest artifact archive downloaded, and largest total of the files read from it.
 pub const MAX_ARCHIVE: u64 = 256 * 1024 * 1024;
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Deserialize)]
 struct CheckRuns {
@@ -66,10 +62,13 @@ struct Artifact {
     expired: bool,
 }
 
-fn octocrab(source: &str, spec: &Source) -> Result<(Octocrab, reqwest::Url), Missing> {
+/// The API base and how to authenticate: the variable named in `auth: {bearer_env: ...}`, else
+/// `GITHUB_TOKEN` when set, else anonymous.
+fn access(source: &str, spec: &Source) -> Result<(reqwest::Url, Access), Missing> {
     let base = common::base_url(source, spec)?;
-    let token = match &spec.access.auth {
-        Some(AuthSpec::BearerEnv(var)) => Some(env_secret(var)?),
+    let mut access = spec.access.clone();
+    match &access.auth {
+        Some(AuthSpec::BearerEnv(_)) => {}
         Some(_) => {
             return Err(Missing::new(
                 MissingReason::NotConfigured,
@@ -78,61 +77,36 @@ fn octocrab(source: &str, spec: &Source) -> Result<(Octocrab, reqwest::Url), Mis
                 ),
             ));
         }
-        None => std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty()),
-    };
-    let timeout = spec.access.timeout.unwrap_or(DEFAULT_TIMEOUT);
-    let setup = |e: octocrab::Error| {
-        Missing::new(
-            MissingReason::Unreachable,
-            format!(
-                "source `{source}`: cannot set up the GitHub client: {}",
-                first_line(&e)
-            ),
-        )
-    };
-    let mut builder = Octocrab::builder()
-        .base_uri(base.as_str())
-        .map_err(setup)?
-        .set_connect_timeout(Some(Duration::from_secs(10)))
-        .set_read_timeout(Some(timeout));
-    if let Some(t) = token {
-        builder = builder.personal_token(t);
+        None => {
+            if std::env::var("GITHUB_TOKEN").is_ok_and(|t| !t.is_empty()) {
+                access.auth = Some(AuthSpec::BearerEnv("GITHUB_TOKEN".into()));
+            }
+        }
     }
-    Ok((builder.build().map_err(setup)?, base))
+    access
+        .headers
+        .entry("X-GitHub-Api-Version".into())
+        .or_insert_with(|| "2022-11-28".into());
+    Ok((base, access))
 }
 
-fn env_secret(var: &str) -> Result<String, Missing> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Ok(v),
-        _ => Err(Missing::new(
-            MissingReason::NotConfigured,
-            format!("environment variable {var} (named in `auth`) is not set"),
-        )),
-    }
-}
-
-/// An error's first line: octocrab appends backtraces after a blank line.
-fn first_line(e: &dyn std::fmt::Display) -> String {
-    e.to_string().lines().next().unwrap_or("").to_string()
-}
-
-/// GET `url` with the client's auth; the body, capped, or why not.
+/// GET `url`; the body, capped, or why not.
 async fn get(
-    crab: &Octocrab,
+    client: &Client,
     url: &reqwest::Url,
+    access: &Access,
     cap: u64,
     what: &str,
 ) -> Result<Vec<u8>, Missing> {
-    let shown = redact_url(url.as_str());
-    let resp = crab._get(url.as_str()).await.map_err(|e| {
-        Missing::new(
-            MissingReason::Unreachable,
-            format!("{what}: {shown}: {}", first_line(&e)),
-        )
-    })?;
-    let status = resp.status();
-    if !status.is_success() {
-        let hint = match status.as_u16() {
+    let request = Request::get(url.as_str())
+        .accept("application/vnd.github+json")
+        .max_body(cap);
+    let resp = client
+        .send(&request, access)
+        .await
+        .map_err(common::context(what))?;
+    if !resp.status.is_success() {
+        let hint = match resp.status.as_u16() {
             401 => {
                 " (authentication failed: check the token variable named in `auth`, or GITHUB_TOKEN)"
             }
@@ -144,28 +118,10 @@ async fn get(
         };
         return Err(Missing::new(
             MissingReason::Unreachable,
-            format!("{what}: {shown}: HTTP {status}{hint}"),
+            format!("{what}: {}: HTTP {}{hint}", resp.shown, resp.status),
         ));
     }
-    let limited = http_body_util::Limited::new(resp.into_body(), cap as usize);
-    match limited.collect().await {
-        Ok(body) => Ok(body.to_bytes().to_vec()),
-        Err(e) => {
-            let too_big = e.is::<http_body_util::LengthLimitError>();
-            Err(Missing::new(
-                if too_big {
-                    MissingReason::Unreadable
-                } else {
-                    MissingReason::Unreachable
-                },
-                if too_big {
-                    format!("{what}: {shown}: larger than {} MiB", cap / (1024 * 1024))
-                } else {
-                    format!("{what}: {shown}: body interrupted: {}", first_line(&e))
-                },
-            ))
-        }
-    }
+    Ok(resp.body)
 }
 
 fn owner_repo<'a>(repo: &'a str, field: &str) -> Result<(&'a str, &'a str), Missing> {
@@ -178,7 +134,12 @@ fn owner_repo<'a>(repo: &'a str, field: &str) -> Result<(&'a str, &'a str), Miss
     }
 }
 
-pub(super) async fn query(source: &str, spec: &Source, request: &str) -> Result<ValueSet, Missing> {
+pub(super) async fn query(
+    source: &str,
+    spec: &Source,
+    request: &str,
+    client: &Client,
+) -> Result<ValueSet, Missing> {
     let GithubRequest::CheckRun(r) = common::request(
         source,
         request,
@@ -191,7 +152,7 @@ pub(super) async fn query(source: &str, spec: &Source, request: &str) -> Result<
         None => expand("$GITHUB_SHA", "sha")?,
     };
     let check = expand(&r.name, "name")?;
-    let (crab, base) = octocrab(source, spec)?;
+    let (base, access) = access(source, spec)?;
     let url = api_url(
         &base,
         &["repos", owner, name, "commits", &sha, "check-runs"],
@@ -202,7 +163,7 @@ pub(super) async fn query(source: &str, spec: &Source, request: &str) -> Result<
         ],
     );
     let what = format!("check run `{check}` on {repo}@{sha}");
-    let body = get(&crab, &url, MAX_JSON as u64, &what).await?;
+    let body = get(client, &url, &access, MAX_JSON, &what).await?;
     let runs: CheckRuns = decode(&body, url.as_str(), &what)?;
     let latest = runs
         .check_runs
@@ -253,12 +214,13 @@ pub(super) async fn artifact(
     source: &str,
     spec: &Source,
     g: &GithubArtifact,
+    client: &Client,
 ) -> Result<Vec<(String, Vec<u8>)>, Missing> {
     let repo = expand(&g.repo, "github_artifact.repo")?;
     let (owner, name) = owner_repo(&repo, "github_artifact.repo")?;
     let run_id = expand(&g.run_id, "github_artifact.run_id")?;
     let wanted = expand(&g.name, "github_artifact.name")?;
-    let (crab, base) = octocrab(source, spec)?;
+    let (base, access) = access(source, spec)?;
     let url = api_url(
         &base,
         &[
@@ -273,7 +235,7 @@ pub(super) async fn artifact(
         &[("name", &wanted), ("per_page", "100")],
     );
     let what = format!("artifact `{wanted}` of run {run_id} in {repo}");
-    let body = get(&crab, &url, MAX_JSON as u64, &what).await?;
+    let body = get(client, &url, &access, MAX_JSON, &what).await?;
     let list: Artifacts = decode(&body, url.as_str(), &what)?;
     let found: Vec<&Artifact> = list.artifacts.iter().filter(|a| a.name == wanted).collect();
     let Some(artifact) = found.iter().filter(|a| !a.expired).max_by_key(|a| a.id) else {
@@ -303,7 +265,7 @@ pub(super) async fn artifact(
         &["repos", owner, name, "actions", "artifacts", &id, "zip"],
         &[],
     );
-    let zip = get(&crab, &url, MAX_ARCHIVE, &what).await?;
+    let zip = get(client, &url, &access, MAX_ARCHIVE, &what).await?;
     let pattern = g.path.as_deref().unwrap_or("**");
     let label = format!("{repo} run {run_id} artifact {wanted}");
     let files = super::super::blocking({

@@ -76,7 +76,7 @@ pub async fn query_at(
         EndpointKind::Gitlab => gitlab::query(name, source, request, client)
             .await
             .map(Evidence::Values),
-        EndpointKind::Github => github::query(name, source, request)
+        EndpointKind::Github => github::query(name, source, request, client)
             .await
             .map(Evidence::Values),
         EndpointKind::Harbor => harbor::query(name, source, request, client)
@@ -146,9 +146,11 @@ pub async fn read_report(
                 .await
                 .map(|b| (vec![b], Some(Format::GitlabTestReport)))
         }
-        Location::GithubArtifact { artifact, .. } => github::artifact(name, &source, artifact)
-            .await
-            .map(|b| (b, format)),
+        Location::GithubArtifact { artifact, .. } => {
+            github::artifact(name, &source, artifact, client)
+                .await
+                .map(|b| (b, format))
+        }
     };
     Some(match fetched {
         Ok((bodies, format)) => super::blocking(move || common::parse_all(bodies, format)).await,
