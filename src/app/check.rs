@@ -11,7 +11,7 @@ use crate::fetch::{self, FetchOptions};
 use crate::publish::{self, CiEnv, PublishOptions};
 use crate::report::{self, ReportFormat};
 
-pub fn check(args: &CheckArgs) -> Result<Exit, Failure> {
+pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     let loaded = load(&args.config)?;
     let today = today(args.today.as_deref())?;
     let stage = loaded.stage()?.clone();
@@ -26,6 +26,7 @@ pub fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     let deadline = crate::model::parse_duration(&args.deadline).map_err(Failure::Usage)?;
     let options = FetchOptions {
         deadline,
+        progress: super::progress::for_stderr(),
         ..FetchOptions::default()
     };
 

@@ -9,7 +9,7 @@ use crate::eval::Exit;
 use crate::fetch::endpoints::display_url;
 use crate::model::Need;
 
-pub fn explain(args: &ExplainArgs) -> Result<Exit, Failure> {
+pub(super) fn explain(args: &ExplainArgs) -> Result<Exit, Failure> {
     let loaded = load(&args.config)?;
     let stage = loaded.stage()?.clone();
     let plan = loaded.plan(&stage, jiff::ZonedDateTime::now().date())?;

@@ -110,7 +110,7 @@ fn glob_for(files: &[(String, Format)]) -> String {
     }
 }
 
-pub fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>) -> String {
+pub(super) fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>) -> String {
     let mut out = String::from(
         "# gonogo configuration — https://github.com/ (see README: Configuration)\n\
          # Validate with `gonogo validate`; see what a stage checks with `gonogo explain`.\n\n",
@@ -162,12 +162,12 @@ pub fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>
 }
 
 /// The onboarding answers file, with every question in French and English.
-pub const ONBOARDING_TEMPLATE: &str = include_str!(concat!(
+pub(super) const ONBOARDING_TEMPLATE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/rules/cloud-pi-native/onboarding.template.yaml"
 ));
 
-pub fn init(args: &InitArgs) -> Result<Exit, Failure> {
+pub(super) fn init(args: &InitArgs) -> Result<Exit, Failure> {
     let target = args.dir.join(crate::config::DEFAULT_FILE);
     let early = matches!(args.stage.as_str(), "1" | "2" | "opportunity" | "plan");
     let answers = args.dir.join("onboarding.yaml");

@@ -8,7 +8,7 @@ use crate::eval::Exit;
 use crate::evidence::{Evidence, Severity, format_number};
 use crate::parse::format::Format;
 
-pub fn inspect(args: &InspectArgs) -> Result<Exit, Failure> {
+pub(super) fn inspect(args: &InspectArgs) -> Result<Exit, Failure> {
     let format = match &args.kind {
         None => None,
         Some(k) => Some(Format::from_id(k).ok_or_else(|| {
@@ -43,7 +43,7 @@ fn pct(v: Option<f64>) -> serde_json::Value {
 }
 
 /// The JSON shape of `inspect` output, by evidence kind.
-pub fn summarize(evidence: &Evidence, format: Format) -> serde_json::Value {
+pub(super) fn summarize(evidence: &Evidence, format: Format) -> serde_json::Value {
     let body = match evidence {
         Evidence::Tests(t) => json!({"tests": {
             "total": t.total, "passed": t.passed, "failed": t.failed,

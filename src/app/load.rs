@@ -140,7 +140,7 @@ impl Loaded {
 }
 
 /// Today, as the evaluation date.
-pub fn today(arg: Option<&str>) -> Result<Date, Failure> {
+pub(super) fn today(arg: Option<&str>) -> Result<Date, Failure> {
     match arg {
         Some(s) => s
             .parse::<Date>()

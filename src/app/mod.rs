@@ -5,11 +5,14 @@
 //! command; this one only dispatches and owns what every command shares: how a failure is shown,
 //! how text reaches stdout, how a file is written.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
 mod check;
 mod explain;
 mod init;
 mod inspect;
 mod load;
+mod progress;
 mod publish;
 mod rules;
 mod schema;

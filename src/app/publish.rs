@@ -10,7 +10,7 @@ use crate::fetch::FetchOptions;
 use crate::fetch::client::Client;
 use crate::publish::{self, CiEnv, PublishOptions};
 
-pub fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
+pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
     let bytes = std::fs::read(&args.verdict)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", args.verdict.display())))?;
     let verdict: Verdict = serde_json::from_slice(&bytes).map_err(|e| {

@@ -4,7 +4,7 @@ use super::{Failure, print};
 use crate::cli::SchemaKind;
 use crate::eval::Exit;
 
-pub fn schema(kind: SchemaKind) -> Result<Exit, Failure> {
+pub(super) fn schema(kind: SchemaKind) -> Result<Exit, Failure> {
     let schema = match kind {
         SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile),
         SchemaKind::Rules => schemars::schema_for!(crate::rules::RuleFileSchema),

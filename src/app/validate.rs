@@ -7,7 +7,7 @@ use crate::cli::ConfigArgs;
 use crate::eval::Exit;
 use crate::model::Need;
 
-pub fn validate(args: &ConfigArgs) -> Result<Exit, Failure> {
+pub(super) fn validate(args: &ConfigArgs) -> Result<Exit, Failure> {
     let loaded = load(args)?;
     let mut summary = format!(
         "{}: valid ({} sources, {} waivers; pack {} with {} rules)\n",

@@ -38,6 +38,7 @@ pub struct Client {
     max_body: u64,
     backoff: Duration,
     deadline: tokio::time::Instant,
+    progress: std::sync::Arc<dyn super::Progress>,
 }
 
 /// What a request carries.
@@ -292,8 +293,14 @@ impl Client {
             timeout: options.request_timeout,
             max_body: options.max_body_bytes,
             backoff: options.backoff,
+            progress: options.progress.clone(),
             deadline: tokio::time::Instant::now() + options.deadline,
         }
+    }
+
+    /// Where long-running work (sampling) reports how far it got.
+    pub fn progress(&self) -> &dyn super::Progress {
+        self.progress.as_ref()
     }
 
     /// When the overall fetch deadline passes; long-running work (sampling) stops before it.

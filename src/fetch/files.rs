@@ -134,7 +134,7 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 /// `file-exists`: the matching paths.
-pub fn list(root: &Path, patterns: &[String]) -> Result<Evidence, Missing> {
+pub(super) fn list(root: &Path, patterns: &[String]) -> Result<Evidence, Missing> {
     let found = expand_globs(root, patterns)?;
     Ok(Evidence::Files(
         found.iter().map(|p| relative(root, p)).collect(),
@@ -142,7 +142,7 @@ pub fn list(root: &Path, patterns: &[String]) -> Result<Evidence, Missing> {
 }
 
 /// A project document, as text (capped).
-pub fn read_document(
+pub(super) fn read_document(
     root: &Path,
     path: &str,
     max: u64,
@@ -206,7 +206,7 @@ const MAX_DOCUMENTS: usize = 10_000;
 const MAX_DOCUMENTS_TOTAL: u64 = 256 * 1024 * 1024;
 
 /// Every file matching `patterns`, each read as text (capped at `max_each` bytes), in path order.
-pub fn read_documents(
+pub(super) fn read_documents(
     root: &Path,
     patterns: &[String],
     max_each: u64,
@@ -274,7 +274,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Reads every file of a source, detects or applies the format, and merges the evidence.
-pub fn read_source(
+pub(super) fn read_source(
     name: &str,
     root: &Path,
     patterns: &[String],
@@ -340,7 +340,7 @@ pub fn read_source(
 }
 
 /// Parses an in-memory body (an HTTP response).
-pub fn parse_bytes(
+pub(super) fn parse_bytes(
     display: &str,
     body: &[u8],
     format: Option<Format>,
@@ -420,7 +420,7 @@ pub(super) fn merge(acc: Evidence, next: Evidence, display: &str) -> Result<Evid
     })
 }
 
-pub fn human_duration(d: Duration) -> String {
+pub(super) fn human_duration(d: Duration) -> String {
     let s = d.as_secs();
     if s >= 86_400 {
         format!("{}d", s / 86_400)

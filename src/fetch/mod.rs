@@ -20,8 +20,30 @@ use crate::model::{EvidenceMap, Need, SampleJudge, SourceReport};
 
 pub use files::{expand_globs, read_source_file};
 
+/// Where long work says how far it got (a sampling wait, many files). The command layer decides
+/// how it is shown, one redrawn line on a terminal or log lines in CI; fetch never writes to the
+/// terminal itself.
+pub trait Progress: Send + Sync {
+    /// `task` advanced: `what` is its state now.
+    fn step(&self, task: &str, what: &str);
+    /// `task` is over.
+    fn finish(&self, task: &str);
+}
+
+/// Progress as `tracing` info lines (visible with `-v`): the default, and what CI logs get.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogProgress;
+
+impl Progress for LogProgress {
+    fn step(&self, task: &str, what: &str) {
+        tracing::info!("{task}: {what}");
+    }
+
+    fn finish(&self, _task: &str) {}
+}
+
 /// Limits for one run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FetchOptions {
     /// Everything must arrive within this; what does not is `timeout`.
     pub deadline: Duration,
@@ -35,6 +57,21 @@ pub struct FetchOptions {
     pub max_body_bytes: u64,
     /// The first wait before a retry; later ones double, with jitter.
     pub backoff: Duration,
+    /// Where progress goes.
+    pub progress: Arc<dyn Progress>,
+}
+
+impl std::fmt::Debug for FetchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchOptions")
+            .field("deadline", &self.deadline)
+            .field("concurrency", &self.concurrency)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_document_bytes", &self.max_document_bytes)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("backoff", &self.backoff)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for FetchOptions {
@@ -46,6 +83,7 @@ impl Default for FetchOptions {
             max_document_bytes: 16 * 1024 * 1024,
             max_body_bytes: 256 * 1024 * 1024,
             backoff: Duration::from_millis(250),
+            progress: Arc::new(LogProgress),
         }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) struct LineReader<R> {
 }
 
 impl<R: BufRead> LineReader<R> {
-    pub fn new(inner: R, format: &'static str) -> Self {
+    pub(super) fn new(inner: R, format: &'static str) -> Self {
         LineReader {
             inner,
             line: 0,
@@ -43,7 +43,7 @@ impl<R: BufRead> LineReader<R> {
     }
 
     /// Reads the next line into `buf` without its `\n` or `\r\n`; false at the end of the input.
-    pub fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, ParseError> {
+    pub(super) fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, ParseError> {
         buf.clear();
         let mut read_any = false;
         loop {
@@ -97,7 +97,7 @@ impl<R: BufRead> LineReader<R> {
     }
 
     /// An error on the line last read, at a 1-based byte column.
-    pub fn error_at(&self, message: impl Into<String>, column: usize) -> ParseError {
+    pub(super) fn error_at(&self, message: impl Into<String>, column: usize) -> ParseError {
         ParseError::at(
             message,
             Position::LineCol {
@@ -190,7 +190,7 @@ pub(crate) struct Figures {
 }
 
 impl Figures {
-    pub fn add(&mut self, other: &Figures) {
+    pub(super) fn add(&mut self, other: &Figures) {
         self.lines_covered = self.lines_covered.saturating_add(other.lines_covered);
         self.lines_total = self.lines_total.saturating_add(other.lines_total);
         self.branches_covered = self.branches_covered.saturating_add(other.branches_covered);
@@ -199,7 +199,7 @@ impl Figures {
     }
 
     /// Field-wise maximum, for declared-only figures of a repeated file (they cannot be unioned).
-    pub fn max(&mut self, other: &Figures) {
+    pub(super) fn max(&mut self, other: &Figures) {
         self.lines_covered = self.lines_covered.max(other.lines_covered);
         self.lines_total = self.lines_total.max(other.lines_total);
         self.branches_covered = self.branches_covered.max(other.branches_covered);
@@ -207,7 +207,7 @@ impl Figures {
         self.has_branches |= other.has_branches;
     }
 
-    pub fn file(&self, path: &str) -> FileCoverage {
+    pub(super) fn file(&self, path: &str) -> FileCoverage {
         FileCoverage {
             path: path.to_string(),
             lines_covered: self.lines_covered,
@@ -218,7 +218,7 @@ impl Figures {
     }
 
     /// Writes these figures as the report's totals.
-    pub fn apply(&self, report: &mut CoverageReport) {
+    pub(super) fn apply(&self, report: &mut CoverageReport) {
         report.lines_covered = self.lines_covered;
         report.lines_total = self.lines_total;
         report.branches_covered = self.branches_covered;
@@ -267,7 +267,7 @@ impl<E: Entry> Default for FileMerger<E> {
 }
 
 impl<E: Entry> FileMerger<E> {
-    pub fn with_budget(budget: usize) -> Self {
+    pub(super) fn with_budget(budget: usize) -> Self {
         FileMerger {
             report: CoverageReport::default(),
             totals: Figures::default(),
@@ -283,7 +283,7 @@ impl<E: Entry> FileMerger<E> {
 
     /// Adds one piece of `path`: its entries (any order, duplicates allowed) and `extra`
     /// figures that have no entries (declared-only counters, e.g. LCOV `LF`/`LH`).
-    pub fn add(&mut self, path: &str, mut entries: Vec<E>, extra: Figures) {
+    pub(super) fn add(&mut self, path: &str, mut entries: Vec<E>, extra: Figures) {
         if let Some(held) = self.held.get_mut(path) {
             if extra != Figures::default() && held.extra != Figures::default() {
                 self.repeated_declared += 1;
@@ -352,7 +352,7 @@ impl<E: Entry> FileMerger<E> {
     }
 
     /// The report with totals, per-file figures and notes about merging limits.
-    pub fn finish(mut self) -> CoverageReport {
+    pub(super) fn finish(mut self) -> CoverageReport {
         while let Some(path) = self.order.pop_front() {
             self.release(&path);
         }

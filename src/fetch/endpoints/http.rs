@@ -48,6 +48,7 @@ pub async fn query(
                     s,
                     &label,
                     client.deadline(),
+                    client.progress(),
                     || json_once(base, q, spec, client),
                     judge,
                 )
@@ -62,6 +63,7 @@ pub async fn query(
                     s,
                     &label,
                     client.deadline(),
+                    client.progress(),
                     || health_once(base, q, spec, client),
                     judge,
                 )

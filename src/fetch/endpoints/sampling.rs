@@ -11,15 +11,16 @@
 //!   an unreachable last bad sample stays a `Missing`;
 //! - when every sample met but too few were taken before the deadline, a `Missing` (`timeout`).
 //!
-//! Notes on the evidence say how many samples were taken and how many met. Progress goes to a
-//! single line on stderr when it is a terminal, and to `tracing` info lines otherwise (CI logs).
+//! Notes on the evidence say how many samples were taken and how many met. Progress is reported
+//! to the run's [`Progress`], which the command layer shows (a line on a terminal, log lines in
+//! CI).
 
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use crate::evidence::{Missing, MissingReason, ValueSet};
+use crate::fetch::Progress;
 use crate::model::request::Sampling;
 
 /// What the sampler leaves before the overall fetch deadline, to report instead of being cut off.
@@ -30,6 +31,7 @@ pub async fn run<Take, Fut, Judge>(
     sampling: &Sampling,
     label: &str,
     overall_deadline: Instant,
+    progress: &dyn Progress,
     mut take: Take,
     judge: Judge,
 ) -> Result<ValueSet, Missing>
@@ -51,7 +53,7 @@ where
     } else {
         (own_deadline, false)
     };
-    let mut progress = Progress::new(label);
+    let task = format!("sampling {label}");
     if !timing.delay.is_zero() {
         if started + timing.delay >= deadline {
             return Err(Missing::new(
@@ -62,10 +64,10 @@ where
                 ),
             ));
         }
-        progress.say(&format!(
-            "waiting {} before the first sample",
-            human(timing.delay)
-        ));
+        progress.step(
+            &task,
+            &format!("waiting {} before the first sample", human(timing.delay)),
+        );
         tokio::time::sleep(timing.delay).await;
     }
     let need = sampling.consecutive;
@@ -87,12 +89,15 @@ where
             Ok(_) => "not met".to_string(),
             Err(m) => format!("no answer ({})", m.reason.as_str()),
         };
-        progress.say(&format!(
-            "sample {taken}/{}: {state} ({run}/{need} in a row)",
-            sampling.count
-        ));
+        progress.step(
+            &task,
+            &format!(
+                "sample {taken}/{}: {state} ({run}/{need} in a row)",
+                sampling.count
+            ),
+        );
         if run >= need {
-            progress.done();
+            progress.finish(&task);
             let mut values = sample.unwrap_or_default();
             values.notes.push(format!(
                 "sampled {taken} time(s) over {}: {met_total} met `until`, the last {need} in a row",
@@ -116,7 +121,7 @@ where
         }
         tokio::time::sleep_until(next).await;
     };
-    progress.done();
+    progress.finish(&task);
     let summary =
         format!("sampling gave up {why_stopped}: {met_total} met `until`, never {need} in a row");
     match last_bad {
@@ -142,41 +147,6 @@ fn human(d: Duration) -> String {
         format!("{}s", s.round())
     } else {
         format!("{}m{:02}s", (s / 60.0).floor(), (s % 60.0).round())
-    }
-}
-
-/// One status line on a terminal; info log lines elsewhere.
-struct Progress<'a> {
-    label: &'a str,
-    tty: bool,
-    drawn: bool,
-}
-
-impl<'a> Progress<'a> {
-    fn new(label: &'a str) -> Progress<'a> {
-        Progress {
-            label,
-            tty: std::io::stderr().is_terminal(),
-            drawn: false,
-        }
-    }
-
-    fn say(&mut self, what: &str) {
-        if self.tty {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2Ksampling {}: {what}", self.label);
-            let _ = err.flush();
-            self.drawn = true;
-        } else {
-            tracing::info!("sampling {}: {what}", self.label);
-        }
-    }
-
-    fn done(&mut self) {
-        if self.drawn {
-            let _ = writeln!(std::io::stderr().lock());
-            self.drawn = false;
-        }
     }
 }
 
@@ -223,6 +193,7 @@ mod tests {
             s,
             "test",
             far,
+            &crate::fetch::LogProgress,
             move || {
                 *c.lock().unwrap() += 1;
                 let next = queue.lock().unwrap().next().flatten();
@@ -303,6 +274,7 @@ mod tests {
             &s,
             "t",
             start + Duration::from_secs(60),
+            &crate::fetch::LogProgress,
             || async { Ok(vs(0.0)) },
             good,
         )

@@ -8,7 +8,7 @@
 use crate::yaml::{Node, NodeKind};
 
 /// The value of a quantity written as a YAML scalar (`cpu: 1` and `cpu: "1"` are the same).
-pub fn of_node(node: &Node) -> Option<f64> {
+pub(super) fn of_node(node: &Node) -> Option<f64> {
     match &node.kind {
         NodeKind::Int(i) => Some(*i as f64),
         NodeKind::Float(f) if f.is_finite() => Some(*f),

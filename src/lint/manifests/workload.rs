@@ -8,7 +8,7 @@ use super::Object;
 use crate::yaml::{Node, NodeKind};
 
 /// A field of a mapping, by string key.
-pub fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+pub(super) fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.kind {
         NodeKind::Map(entries) => entries
             .iter()
@@ -19,18 +19,18 @@ pub fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
 }
 
 /// A nested field (`spec.template.spec`).
-pub fn path<'a>(node: &'a Node, keys: &[&str]) -> Option<&'a Node> {
+pub(super) fn path<'a>(node: &'a Node, keys: &[&str]) -> Option<&'a Node> {
     keys.iter().try_fold(node, |n, k| field(n, k))
 }
 
-pub fn items(node: Option<&Node>) -> &[Node] {
+pub(super) fn items(node: Option<&Node>) -> &[Node] {
     match node.map(|n| &n.kind) {
         Some(NodeKind::Seq(items)) => items,
         _ => &[],
     }
 }
 
-pub fn entries(node: Option<&Node>) -> &[(Node, Node)] {
+pub(super) fn entries(node: Option<&Node>) -> &[(Node, Node)] {
     match node.map(|n| &n.kind) {
         Some(NodeKind::Map(entries)) => entries,
         _ => &[],
@@ -38,7 +38,7 @@ pub fn entries(node: Option<&Node>) -> &[(Node, Node)] {
 }
 
 /// A scalar as text, whatever its YAML type (`env: 1` is the label value `1`).
-pub fn text(node: &Node) -> Option<String> {
+pub(super) fn text(node: &Node) -> Option<String> {
     match &node.kind {
         NodeKind::Str(s) => Some(s.clone()),
         NodeKind::Int(i) => Some(i.to_string()),
@@ -48,7 +48,7 @@ pub fn text(node: &Node) -> Option<String> {
     }
 }
 
-pub fn int(node: Option<&Node>) -> Option<i64> {
+pub(super) fn int(node: Option<&Node>) -> Option<i64> {
     match node.map(|n| &n.kind) {
         Some(NodeKind::Int(i)) => Some(*i),
         Some(NodeKind::Str(s)) => s.trim().parse().ok(),
@@ -57,7 +57,7 @@ pub fn int(node: Option<&Node>) -> Option<i64> {
 }
 
 /// Labels of a `metadata` node as a map; non-scalar values are skipped.
-pub fn labels(metadata: Option<&Node>) -> BTreeMap<String, String> {
+pub(super) fn labels(metadata: Option<&Node>) -> BTreeMap<String, String> {
     entries(metadata.and_then(|m| field(m, "labels")))
         .iter()
         .filter_map(|(k, v)| Some((text(k)?, text(v)?)))
@@ -65,7 +65,7 @@ pub fn labels(metadata: Option<&Node>) -> BTreeMap<String, String> {
 }
 
 /// A pod template (or a Pod) of a workload object.
-pub struct Workload<'a> {
+pub(super) struct Workload<'a> {
     pub object: &'a Object,
     /// The template's (or Pod's) `metadata`.
     pub metadata: Option<&'a Node>,
@@ -86,7 +86,7 @@ const TEMPLATED: &[&str] = &[
 ];
 
 impl<'a> Workload<'a> {
-    pub fn of(object: &'a Object) -> Option<Workload<'a>> {
+    pub(super) fn of(object: &'a Object) -> Option<Workload<'a>> {
         let template = match object.kind.as_str() {
             "Pod" => &object.node,
             "CronJob" => path(&object.node, &["spec", "jobTemplate", "spec", "template"])?,
@@ -104,12 +104,12 @@ impl<'a> Workload<'a> {
         })
     }
 
-    pub fn is_batch(&self) -> bool {
+    pub(super) fn is_batch(&self) -> bool {
         matches!(self.object.kind.as_str(), "Job" | "CronJob")
     }
 
     /// Init containers first, then the app containers, each with its kind.
-    pub fn containers(&self) -> Vec<Container<'a>> {
+    pub(super) fn containers(&self) -> Vec<Container<'a>> {
         let init = items(field(self.spec, "initContainers"))
             .iter()
             .map(|n| Container::new(n, true));
@@ -121,7 +121,7 @@ impl<'a> Workload<'a> {
 
     /// How many pods the workload runs at most, for quota sums; `None` when it cannot be told
     /// from the manifests (a DaemonSet runs one per node).
-    pub fn replicas(&self, hpa_max: Option<i64>) -> Option<i64> {
+    pub(super) fn replicas(&self, hpa_max: Option<i64>) -> Option<i64> {
         let spec = field(&self.object.node, "spec");
         match self.object.kind.as_str() {
             "Pod" => Some(1),
@@ -140,7 +140,7 @@ impl<'a> Workload<'a> {
     }
 }
 
-pub struct Container<'a> {
+pub(super) struct Container<'a> {
     pub node: &'a Node,
     pub name: String,
     pub init: bool,
@@ -152,18 +152,18 @@ impl<'a> Container<'a> {
         Container { node, name, init }
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&'a Node> {
         field(self.node, key)
     }
 
-    pub fn line(&self) -> usize {
+    pub(super) fn line(&self) -> usize {
         self.node.span.line
     }
 }
 
 /// A `LabelSelector` (matchLabels and matchExpressions) applied to a pod's labels. An empty
 /// selector selects everything; `None` (no selector at all) selects nothing.
-pub fn selects(selector: Option<&Node>, labels: &BTreeMap<String, String>) -> bool {
+pub(super) fn selects(selector: Option<&Node>, labels: &BTreeMap<String, String>) -> bool {
     let Some(selector) = selector else {
         return false;
     };

@@ -55,6 +55,7 @@ pub async fn query(
                 s,
                 &label,
                 client.deadline(),
+                client.progress(),
                 || once(base, &q, spec, client),
                 judge,
             )
