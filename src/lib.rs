@@ -18,3 +18,6 @@ pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod yaml;
+
+#[cfg(test)]
+mod layering;
