@@ -305,3 +305,6 @@ fn judge(planned: &PlannedRule, result: &mut RuleResult, m: Measurement) -> Outc
         Outcome::Pass
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,6 +7,7 @@
 
 pub mod load;
 pub mod plan;
+mod template;
 
 use std::collections::BTreeMap;
 
@@ -95,3 +96,6 @@ pub struct RuleFileSchema {
     #[serde(default)]
     pub overrides: Vec<Override>,
 }
+
+#[cfg(test)]
+mod tests;

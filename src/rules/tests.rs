@@ -1,0 +1,262 @@
+//! Stage planning, levels, overrides and `${var}` templating, as tables through the real loader.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::{Date, date};
+use serde_json::{Value as Json, json};
+
+use super::load::{CompiledPack, expand};
+use super::{LoadedFile, Plan, build_plan, load_catalog};
+use crate::diag::Diagnostics;
+use crate::model::{EnvType, Level, OnMissing, Waiver};
+
+const TODAY: Date = date(2026, 12, 2);
+
+const PACK: &str = "pack: t
+title: T
+stages:
+  - {number: 1, id: one, title: One}
+  - {number: 2, id: two, title: Two}
+  - {number: 3, id: three, title: Three}
+vars:
+  min: 80
+  host: harbor.example
+  registries: [\"${host}/\", docker.io/]
+rules:
+  - {id: A, title: a, why: w, reference: x, level: warn, raise: {three: fail}, check: {kind: tests}}
+  - {id: B, title: b, why: w, reference: x, since: two, level: {nonprod: warn, prod: fail}, check: {kind: tests}}
+  - {id: C, title: c, why: w, reference: x, level: fail, check: {kind: coverage}, expect: {line_percent: '>= ${min}'}}
+";
+
+fn compile(files: &[(&str, &str)], vars: &[(&str, Json)]) -> Result<CompiledPack, String> {
+    let files: Vec<LoadedFile> = files
+        .iter()
+        .map(|(name, text)| LoadedFile {
+            name: (*name).into(),
+            text: (*text).into(),
+        })
+        .collect();
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&files, &mut diags);
+    let vars: BTreeMap<String, Json> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect();
+    let pack = catalog.compile("t", &vars, &mut diags);
+    match pack {
+        Some(p) if diags.is_empty() => Ok(p),
+        _ => Err(diags.render()),
+    }
+}
+
+fn plan(
+    pack: &CompiledPack,
+    stage: u32,
+    env: EnvType,
+    waivers: &[Waiver],
+) -> Result<Plan, Vec<String>> {
+    let stage = pack.pack.stages.iter().find(|s| s.number == stage).unwrap();
+    build_plan(pack, stage, env, waivers, TODAY)
+        .map_err(|r| r.into_iter().map(|r| r.message).collect())
+}
+
+fn levels(p: &Plan) -> Vec<(&str, Level)> {
+    p.rules
+        .iter()
+        .map(|r| (r.rule.rule.id.as_str(), r.level))
+        .collect()
+}
+
+#[test]
+fn stages_accumulate_rules_and_raise_levels() {
+    let pack = compile(&[("t.yaml", PACK)], &[]).unwrap();
+    let table = [
+        (
+            1,
+            EnvType::Nonprod,
+            vec![("A", Level::Warn), ("C", Level::Fail)],
+        ),
+        (
+            2,
+            EnvType::Nonprod,
+            vec![("A", Level::Warn), ("B", Level::Warn), ("C", Level::Fail)],
+        ),
+        (
+            2,
+            EnvType::Prod,
+            vec![("A", Level::Warn), ("B", Level::Fail), ("C", Level::Fail)],
+        ),
+        (
+            3,
+            EnvType::Nonprod,
+            vec![("A", Level::Fail), ("B", Level::Warn), ("C", Level::Fail)],
+        ),
+    ];
+    for (stage, env, want) in table {
+        let p = plan(&pack, stage, env, &[]).unwrap();
+        assert_eq!(levels(&p), want, "stage {stage} {env:?}");
+    }
+}
+
+fn with_override(ov: &str) -> CompiledPack {
+    compile(
+        &[
+            ("t.yaml", PACK),
+            ("project.yaml", &format!("overrides:\n  - {ov}\n")),
+        ],
+        &[],
+    )
+    .unwrap()
+}
+
+fn waiver(rule: &str, pattern: Option<&str>, expires: Date) -> Waiver {
+    Waiver {
+        rule: rule.into(),
+        pattern: pattern.map(str::to_string),
+        reason: "agreed with the service team".into(),
+        expires,
+        ticket: None,
+        origin: "gonogo.yaml:3".into(),
+    }
+}
+
+#[test]
+fn overrides_may_tighten_freely() {
+    for ov in [
+        "{rule: A, level: fail}",
+        "{rule: C, expect: {line_percent: '>= 90'}}",
+        "{rule: C, on_missing: fail}",
+        "{rule: C, expect: {line_percent: '> 80'}}",
+    ] {
+        let pack = with_override(ov);
+        let p = plan(&pack, 1, EnvType::Nonprod, &[]).unwrap_or_else(|e| panic!("{ov}: {e:?}"));
+        assert!(p.loosened.is_empty(), "{ov}");
+        let c = p.rules.iter().find(|r| r.rule.rule.id == "C").unwrap();
+        assert!(!c.overridden_by.is_empty() || ov.starts_with("{rule: A"));
+    }
+}
+
+#[test]
+fn a_loosening_of_a_fail_rule_needs_a_current_rule_wide_waiver() {
+    let table = [
+        ("{rule: C, level: warn}", "level fail → warn"),
+        ("{rule: C, on_missing: warn}", "on_missing block → warn"),
+        (
+            "{rule: C, expect: {line_percent: '>= 70'}}",
+            "`line_percent >= 80` → `line_percent >= 70`",
+        ),
+        ("{rule: C, disable: true}", "disabled"),
+    ];
+    for (ov, what) in table {
+        let pack = with_override(ov);
+        let refused = plan(&pack, 1, EnvType::Nonprod, &[]).unwrap_err();
+        assert!(
+            refused[0].contains(what) && refused[0].contains("add a waiver for C"),
+            "{ov}: {refused:?}"
+        );
+        let expired = waiver("C", None, date(2026, 12, 1));
+        assert!(
+            plan(&pack, 1, EnvType::Nonprod, &[expired]).is_err(),
+            "{ov}: an expired waiver does not cover it"
+        );
+        let items_only = waiver("C", Some("src/*"), date(2027, 3, 1));
+        assert!(
+            plan(&pack, 1, EnvType::Nonprod, &[items_only]).is_err(),
+            "{ov}: an item waiver does not cover a loosening"
+        );
+        let current = waiver("C", None, date(2027, 3, 1));
+        let p = plan(&pack, 1, EnvType::Nonprod, &[current]).unwrap();
+        assert!(
+            p.loosened[0].contains("under waiver until 2027-03-01"),
+            "{ov}: {:?}",
+            p.loosened
+        );
+        assert_eq!(p.waivers_used_by_overrides, vec!["C".to_string()]);
+    }
+}
+
+#[test]
+fn loosening_a_rule_that_only_warns_here_is_free() {
+    let pack = with_override("{rule: A, level: info}");
+    let p = plan(&pack, 1, EnvType::Nonprod, &[]).unwrap();
+    assert_eq!(levels(&p)[0], ("A", Level::Info));
+    assert!(
+        plan(&pack, 3, EnvType::Nonprod, &[]).is_err(),
+        "at stage 3, A fails: lowering it is a loosening"
+    );
+}
+
+#[test]
+fn vars_type_whole_strings_and_expand_inside_strings() {
+    let pack = compile(&[("t.yaml", PACK)], &[("min", json!(90))]).unwrap();
+    let c = pack.rules.iter().find(|r| r.rule.id == "C").unwrap();
+    assert_eq!(c.expect[0].to_string(), "line_percent >= 90");
+    assert_eq!(
+        pack.vars["registries"],
+        json!(["harbor.example/", "docker.io/"])
+    );
+    let pack = compile(&[("t.yaml", PACK)], &[("host", json!("registry.gov"))]).unwrap();
+    assert_eq!(
+        pack.vars["registries"],
+        json!(["registry.gov/", "docker.io/"]),
+        "variables built on others follow the project's value"
+    );
+}
+
+#[test]
+fn unknown_variables_are_reported_where_they_are_used() {
+    let text = PACK.replace("'>= ${min}'", "'>= ${minimum}'");
+    let e = compile(&[("t.yaml", &text)], &[]).unwrap_err();
+    assert!(e.contains("unknown variable `${minimum}`"), "{e}");
+    assert!(e.contains("did you mean `${min}`?"), "{e}");
+    assert!(e.contains("t.yaml:"), "{e}");
+}
+
+#[test]
+fn expand_substitutes_and_escapes() {
+    let vars: BTreeMap<String, Json> = [
+        ("ns".to_string(), Json::from("shop")),
+        ("n".to_string(), Json::from(3)),
+        ("regs".to_string(), json!(["a.io", "b.io"])),
+    ]
+    .into();
+    let table = [
+        (
+            "up{namespace=\"${ns}\"} > ${n}",
+            Ok("up{namespace=\"shop\"} > 3"),
+        ),
+        ("$${ns} costs $5", Ok("${ns} costs $5")),
+        ("${regs}", Ok("a.io|b.io")),
+        ("${nope}", Err("nope")),
+        ("${unterminated", Ok("${unterminated")),
+    ];
+    for (input, want) in table {
+        assert_eq!(
+            expand(input, &vars),
+            want.map(str::to_string).map_err(str::to_string),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_defined_twice_and_an_override_of_an_unknown_rule_are_errors() {
+    let e = compile(
+        &[
+            ("t.yaml", PACK),
+            (
+                "mine.yaml",
+                "rules:\n  - {id: A, title: a, why: w, reference: x, level: fail, check: {kind: tests}}\noverrides:\n  - {rule: Z, level: fail}\n",
+            ),
+        ],
+        &[],
+    )
+    .unwrap_err();
+    assert!(e.contains("rule `A` is already defined"), "{e}");
+    assert!(e.contains("override names unknown rule `Z`"), "{e}");
+}
+
+#[test]
+fn on_missing_orders_from_loose_to_strict() {
+    assert!(OnMissing::Warn < OnMissing::Block && OnMissing::Block < OnMissing::Fail);
+}
