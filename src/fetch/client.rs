@@ -182,11 +182,6 @@ impl Credentials {
         Ok(c)
     }
 
-    /// `Authorization: Bearer <token>`.
-    pub fn bearer(token: &str) -> Result<Credentials, String> {
-        Credentials::header("authorization", &format!("Bearer {token}"))
-    }
-
     fn add(&mut self, name: &str, value: &str) -> Result<(), String> {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("invalid header name `{name}`"))?;
@@ -232,8 +227,7 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// Time of the last attempt, from sending to the end of the body.
-    pub elapsed: Duration,
+
     pub attempts: u32,
     /// The URL that answered (after redirects), redacted.
     pub shown: String,
@@ -404,13 +398,12 @@ impl Client {
                         .body(bytes.clone());
                 }
             }
-            let started = std::time::Instant::now();
             let result = builder.send().await;
             let wait = match result {
                 Ok(resp) if resp.status().is_redirection() => {
                     let status = resp.status();
                     let Some(next) = location(&resp, &url) else {
-                        return self.finish(resp, &shown, attempt, started, cap).await;
+                        return self.finish(resp, &shown, attempt, cap).await;
                     };
                     redirects += 1;
                     if redirects > MAX_REDIRECTS {
@@ -445,7 +438,7 @@ impl Client {
                     let retryable = status == StatusCode::TOO_MANY_REQUESTS
                         || (idempotent && status.is_server_error());
                     if !retryable || attempt >= MAX_ATTEMPTS {
-                        return self.finish(resp, &shown, attempt, started, cap).await;
+                        return self.finish(resp, &shown, attempt, cap).await;
                     }
                     match retry_after(resp.headers()) {
                         Some(wait) if wait > MAX_RETRY_AFTER => {
@@ -494,7 +487,6 @@ impl Client {
         resp: reqwest::Response,
         shown: &str,
         attempt: u32,
-        started: std::time::Instant,
         cap: u64,
     ) -> Result<Response, Missing> {
         let status = resp.status();
@@ -504,7 +496,6 @@ impl Client {
             status,
             headers,
             body,
-            elapsed: started.elapsed(),
             attempts: attempt,
             shown: shown.to_string(),
         })

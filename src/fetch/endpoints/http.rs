@@ -243,7 +243,6 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             headers,
             body: body.as_bytes().to_vec(),
-            elapsed: std::time::Duration::ZERO,
             attempts: 1,
             shown: "http://app/x".into(),
         }

@@ -34,7 +34,6 @@ pub const TOOL: &str = "gonogo-manifests";
 /// One Kubernetes object with where it was read.
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub api_version: String,
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,
@@ -117,7 +116,7 @@ pub fn load(path: &str, text: &str, into: &mut Manifests) -> Result<(), ParseErr
 
 fn object(node: Node, path: &str, sources: &[(usize, SourceMark)]) -> Option<Object> {
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
-    let api_version = text("apiVersion")?;
+    text("apiVersion")?;
     let kind = text("kind")?;
     let metadata = node.get("metadata");
     let meta = |key: &str| {
@@ -132,7 +131,6 @@ fn object(node: Node, path: &str, sources: &[(usize, SourceMark)]) -> Option<Obj
     let namespace = meta("namespace");
     let line = node.span.line;
     Some(Object {
-        api_version,
         kind,
         name,
         namespace,
