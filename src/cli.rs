@@ -113,9 +113,6 @@ pub struct CheckArgs {
     /// Overall deadline for reading all evidence.
     #[arg(long, default_value = "5m")]
     pub deadline: String,
-    /// Evaluate as of this date (YYYY-MM-DD) instead of today: waiver expiry, reproducible runs.
-    #[arg(long, env = "GONOGO_TODAY", hide = true)]
-    pub today: Option<String>,
 }
 
 /// `--report FORMAT=PATH`.

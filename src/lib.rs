@@ -15,6 +15,7 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod publish;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod yaml;

@@ -12,8 +12,8 @@ use crate::publish::{self, CiEnv, PublishOptions};
 use crate::report::{self, ReportFormat};
 
 pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
-    let loaded = load(&args.config)?;
-    let today = today(args.today.as_deref())?;
+    let today = today();
+    let loaded = load(&args.config, today)?;
     let stage = loaded.stage()?.clone();
     let plan = loaded.plan(&stage, today)?;
     let next_plan = match (args.next || loaded.config.output.next)
@@ -47,6 +47,9 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
 
     let mut verdict = eval::evaluate(&plan, &fetched.evidence, &loaded.config.waivers, today);
     verdict.project = loaded.config.project.clone();
+    let mut overrides = loaded.overrides.clone();
+    overrides.append(&mut verdict.overrides);
+    verdict.overrides = overrides;
     verdict.evaluated_at = Some(
         jiff::Timestamp::now()
             .round(jiff::Unit::Second)

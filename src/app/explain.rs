@@ -10,9 +10,10 @@ use crate::fetch::endpoints::display_url;
 use crate::model::Need;
 
 pub(super) fn explain(args: &ExplainArgs) -> Result<Exit, Failure> {
-    let loaded = load(&args.config)?;
+    let today = super::load::today();
+    let loaded = load(&args.config, today)?;
     let stage = loaded.stage()?.clone();
-    let plan = loaded.plan(&stage, jiff::ZonedDateTime::now().date())?;
+    let plan = loaded.plan(&stage, today)?;
     let reads = |need: &Need| where_from(need, &loaded.config);
     print(&match args.format {
         OutputFormat::Json => crate::report::plan::json(&plan, &reads),

@@ -1,15 +1,27 @@
 //! What every command that reads gonogo.yaml does first: load the file, the embedded packs and
-//! the project's rule files, compile the pack, and resolve the stage and the plan.
+//! the project's rule files, compile the pack, and settle the stage, the environment and the
+//! variables.
+//!
+//! The command line and the environment (`--stage`/`GONOGO_STAGE`, `--environment`, `--pack`,
+//! `--var`) may only tighten what gonogo.yaml declares: a later stage, `prod` over `nonprod`, the
+//! same pack; a variable is judged like one written in the file (a loosening needs a waiver).
+//! Each one applied is recorded for the verdict.
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use serde_json::Value as Json;
 
 use super::Failure;
 use crate::cli::ConfigArgs;
 use crate::config::{self, Config, Overrides};
 use crate::diag::Diagnostics;
-use crate::model::Stage;
+use crate::model::{AppliedOverride, EnvType, Stage, StageRef};
 use crate::rules::{self, Catalog, LoadedFile, Plan};
 use crate::yaml::Span;
+
+/// Largest configuration or rule file read.
+pub(super) const MAX_CONFIG_BYTES: u64 = 8 * 1024 * 1024;
 
 fn overrides(args: &ConfigArgs) -> Overrides {
     Overrides {
@@ -25,38 +37,75 @@ fn overrides(args: &ConfigArgs) -> Overrides {
 pub struct Loaded {
     pub config: Config,
     pub pack: rules::load::CompiledPack,
+    /// The stage to judge: the declared one, or a later one asked on the command line.
+    stage: Option<Stage>,
+    /// The environment to judge: the declared one, or `prod` asked on the command line.
+    pub environment: EnvType,
+    /// What the command line and the environment changed.
+    pub overrides: Vec<AppliedOverride>,
+    /// Where each variable set outside the pack was written.
+    pub var_origins: BTreeMap<String, String>,
 }
 
-/// Loads gonogo.yaml, the embedded packs and the project's rule files, and compiles the pack.
-pub fn load(args: &ConfigArgs) -> Result<Loaded, Failure> {
-    let config = config::load(&args.config, &overrides(args))?;
+/// Loads gonogo.yaml, the embedded packs and the project's rule files, compiles the pack, and
+/// applies the command line's values where they tighten.
+pub fn load(args: &ConfigArgs, today: Date) -> Result<Loaded, Failure> {
+    let config = config::load(&args.config, &overrides(args), today)?;
+    let file = config.file.display().to_string();
     let mut diags = Diagnostics::default();
     let mut files = rules::embedded_files();
     for path in &config.rule_files {
-        match std::fs::read_to_string(path) {
+        match crate::read::text(path, MAX_CONFIG_BYTES) {
             Ok(text) => files.push(LoadedFile {
                 name: path.display().to_string(),
                 text,
             }),
             Err(e) => diags.error(
-                &config.file.display().to_string(),
+                &file,
                 Span { line: 1, column: 1 },
                 format!("cannot read rule file {}: {e}", path.display()),
             ),
         }
     }
+    let mut applied = Vec::new();
+    if let Some(p) = &config.overrides.pack
+        && *p != config.pack
+    {
+        return Err(Failure::Usage(format!(
+            "--pack/GONOGO_PACK `{p}` is not the pack {file} declares (`{}`): the command line cannot choose another pack; change `pack:` in {file} if the project changes packs",
+            config.pack
+        )));
+    }
+    let mut vars = config.vars.clone();
+    let mut var_origins = config.var_origins.clone();
+    for (k, v) in &config.overrides.vars {
+        let before = vars.get(k).map(|b| b.to_string());
+        vars.insert(k.clone(), Json::String(v.clone()));
+        var_origins.insert(k.clone(), "--var".into());
+        applied.push(AppliedOverride {
+            what: format!("var {k}"),
+            change: match before {
+                Some(b) => format!("{b} → \"{v}\""),
+                None => format!("set to \"{v}\""),
+            },
+            origin: "--var".into(),
+            waiver: None,
+        });
+    }
     let catalog: Catalog = rules::load_catalog(&files, &mut diags);
-    let Some(pack) = catalog.compile(&config.pack, &config.vars, &mut diags) else {
+    let Some(mut pack) = catalog.compile(&config.pack, &vars, &mut diags) else {
         let known: Vec<&str> = catalog.packs.keys().map(String::as_str).collect();
         diags.error_help(
-            &config.file.display().to_string(),
+            &file,
             Span { line: 1, column: 1 },
             format!("unknown pack `{}`", config.pack),
             format!("known packs: {}", known.join(", ")),
         );
         return Err(diags.into());
     };
-    let file = config.file.display().to_string();
+    for (k, origin) in std::mem::take(&mut pack.var_origins) {
+        var_origins.entry(k).or_insert(origin);
+    }
     for w in &config.waivers {
         if !pack.rules.iter().any(|r| r.rule.id == w.rule) {
             let line = w
@@ -81,33 +130,108 @@ pub fn load(args: &ConfigArgs) -> Result<Loaded, Failure> {
     if !diags.is_empty() {
         return Err(diags.into());
     }
-    Ok(Loaded { config, pack })
+    let stage = settle_stage(&config, &pack.pack.stages, &mut applied)?;
+    let environment = match config.overrides.environment {
+        None => config.environment,
+        Some(e) if e == config.environment => e,
+        Some(EnvType::Prod) => {
+            applied.push(AppliedOverride {
+                what: "environment".into(),
+                change: "nonprod → prod".into(),
+                origin: "--environment/GONOGO_ENVIRONMENT".into(),
+                waiver: None,
+            });
+            EnvType::Prod
+        }
+        Some(EnvType::Nonprod) => {
+            return Err(Failure::Usage(format!(
+                "--environment/GONOGO_ENVIRONMENT nonprod would judge as non-production a project {file} declares `environment: prod`; the command line can only tighten (nonprod → prod)"
+            )));
+        }
+    };
+    Ok(Loaded {
+        config,
+        pack,
+        stage,
+        environment,
+        overrides: applied,
+        var_origins,
+    })
+}
+
+/// The stage to judge: the declared one, or a later one from the command line.
+fn settle_stage(
+    config: &Config,
+    stages: &[Stage],
+    applied: &mut Vec<AppliedOverride>,
+) -> Result<Option<Stage>, Failure> {
+    let file = config.file.display().to_string();
+    let resolve_declared = |r: &StageRef| -> Result<Stage, Failure> {
+        r.resolve(stages).cloned().map_err(|e| {
+            let mut diags = Diagnostics::default();
+            if let Ok(text) = crate::read::text(&config.file, MAX_CONFIG_BYTES) {
+                diags.add_source(&file, &text);
+            }
+            let span = config.stage_span.unwrap_or(Span { line: 1, column: 1 });
+            diags.error(&file, span, e);
+            Failure::Config(diags)
+        })
+    };
+    let declared = config.stage.as_ref().map(resolve_declared).transpose()?;
+    let Some(asked) = &config.overrides.stage else {
+        return Ok(declared);
+    };
+    let asked_ref = match asked.parse::<u32>() {
+        Ok(n) => StageRef::Number(n),
+        Err(_) => StageRef::Name(asked.clone()),
+    };
+    let asked = asked_ref
+        .resolve(stages)
+        .cloned()
+        .map_err(|e| Failure::Usage(format!("--stage/GONOGO_STAGE: {e}")))?;
+    match declared {
+        Some(d) if asked.number < d.number => Err(Failure::Usage(format!(
+            "--stage/GONOGO_STAGE {} {} is earlier than the stage {file} declares ({} {}); the command line can only raise the stage. Change `stage:` in {file} if the project moved back",
+            asked.number, asked.id, d.number, d.id
+        ))),
+        Some(d) if asked.number == d.number => Ok(Some(d)),
+        declared => {
+            applied.push(AppliedOverride {
+                what: "stage".into(),
+                change: match &declared {
+                    Some(d) => format!("{} {} → {} {}", d.number, d.id, asked.number, asked.id),
+                    None => format!("(not declared) → {} {}", asked.number, asked.id),
+                },
+                origin: "--stage/GONOGO_STAGE".into(),
+                waiver: None,
+            });
+            Ok(Some(asked))
+        }
+    }
 }
 
 impl Loaded {
+    /// The stage to judge, or an error pointing at gonogo.yaml when there is none.
     pub fn stage(&self) -> Result<&Stage, Failure> {
-        let file = self.config.file.display().to_string();
-        let mut diags = Diagnostics::default();
-        if let Ok(text) = std::fs::read_to_string(&self.config.file) {
-            diags.add_source(&file, &text);
-        }
-        let span = self
-            .config
-            .stage_span
-            .unwrap_or(Span { line: 1, column: 1 });
-        let Some(stage) = &self.config.stage else {
+        self.stage.as_ref().ok_or_else(|| {
+            let file = self.config.file.display().to_string();
+            let mut diags = Diagnostics::default();
+            if let Ok(text) = crate::read::text(&self.config.file, MAX_CONFIG_BYTES) {
+                diags.add_source(&file, &text);
+            }
             diags.error_help(
                 &file,
-                span,
+                Span { line: 1, column: 1 },
                 "no stage declared",
                 "add `stage: <number or name>` to gonogo.yaml, or pass --stage",
             );
-            return Err(diags.into());
-        };
-        stage.resolve(&self.pack.pack.stages).map_err(|e| {
-            diags.error(&file, span, e);
             diags.into()
         })
+    }
+
+    /// Whether a stage is known (declared or asked).
+    pub fn has_stage(&self) -> bool {
+        self.stage.is_some()
     }
 
     /// The stage after `stage` in the pack, if any.
@@ -125,9 +249,10 @@ impl Loaded {
         rules::build_plan(
             &self.pack,
             stage,
-            self.config.environment,
+            self.environment,
             &self.config.waivers,
             today,
+            &self.var_origins,
         )
         .map_err(|refused| {
             let lines: Vec<String> = refused
@@ -140,11 +265,6 @@ impl Loaded {
 }
 
 /// Today, as the evaluation date.
-pub(super) fn today(arg: Option<&str>) -> Result<Date, Failure> {
-    match arg {
-        Some(s) => s
-            .parse::<Date>()
-            .map_err(|e| Failure::Usage(format!("--today `{s}` is not a YYYY-MM-DD date: {e}"))),
-        None => Ok(jiff::ZonedDateTime::now().date()),
-    }
+pub(super) fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
 }

@@ -1,11 +1,15 @@
 //! `gonogo publish verdict.json`: reports a verdict computed elsewhere (an untrusted job) to the
 //! CI platform's API.
+//!
+//! The file is not trusted to say its own decision: the decision and counts are computed again
+//! from the rule outcomes it lists, and a file whose `decision` or `counts` disagree is refused,
+//! so an edited `"decision": "go"` never becomes a green status.
 
 use std::io::Write as _;
 
 use super::{Failure, runtime};
 use crate::cli::PublishArgs;
-use crate::eval::{Exit, VERDICT_SCHEMA_VERSION, Verdict};
+use crate::eval::{Counts, Decision, Exit, VERDICT_SCHEMA_VERSION, Verdict};
 use crate::fetch::FetchOptions;
 use crate::fetch::client::Client;
 use crate::publish::{self, CiEnv, PublishOptions};
@@ -24,6 +28,18 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
             "{} has schema_version {}; this gonogo reads {VERDICT_SCHEMA_VERSION}",
             args.verdict.display(),
             verdict.schema_version,
+        )));
+    }
+    let decision = Decision::of(&verdict.results);
+    let counts = Counts::of(&verdict.results);
+    if decision != verdict.decision || counts != verdict.counts {
+        return Err(Failure::Usage(format!(
+            "{} says {} ({}), but its rule outcomes give {} ({}): the file was edited or is corrupt; nothing was published",
+            args.verdict.display(),
+            verdict.decision.label(),
+            verdict.counts,
+            decision.label(),
+            counts
         )));
     }
     let env = CiEnv::from_process();

@@ -8,7 +8,8 @@ use crate::eval::Exit;
 use crate::model::Need;
 
 pub(super) fn validate(args: &ConfigArgs) -> Result<Exit, Failure> {
-    let loaded = load(args)?;
+    let today = super::load::today();
+    let loaded = load(args, today)?;
     let mut summary = format!(
         "{}: valid ({} sources, {} waivers; pack {} with {} rules)\n",
         loaded.config.file.display(),
@@ -17,9 +18,9 @@ pub(super) fn validate(args: &ConfigArgs) -> Result<Exit, Failure> {
         loaded.pack.pack.name,
         loaded.pack.rules.len()
     );
-    if loaded.config.stage.is_some() {
+    if loaded.has_stage() {
         let stage = loaded.stage()?.clone();
-        let plan = loaded.plan(&stage, jiff::ZonedDateTime::now().date())?;
+        let plan = loaded.plan(&stage, today)?;
         summary.push_str(&format!(
             "stage {} {}: {} rules apply\n",
             stage.number,

@@ -2,12 +2,15 @@
 //!
 //! Failed and errored tests can be waived one by one (`match: "com.acme.FlakyTest.*"`); a waived
 //! failure leaves the failed counts, not the total.
+//!
+//! A report in which no test ran (empty, or every test skipped) is no evidence that anything
+//! works: it is `empty`, hence inconclusive, never a pass whatever the criteria say.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
-use crate::evidence::{Evidence, Missing, TestOutcome};
+use crate::evidence::{Evidence, Missing, MissingReason, TestOutcome};
 use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str =
@@ -17,6 +20,10 @@ pub const METRICS: &[MetricDoc] = &[
     MetricDoc {
         name: "total",
         description: "test cases found",
+    },
+    MetricDoc {
+        name: "executed",
+        description: "test cases that ran: total - skipped",
     },
     MetricDoc {
         name: "passed",
@@ -48,7 +55,7 @@ pub const METRICS: &[MetricDoc] = &[
     },
 ];
 
-pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("failed_total", "== 0"), ("total", ">= 1")];
+pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("failed_total", "== 0"), ("executed", ">= 1")];
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +74,21 @@ impl CheckKind for TestsCheck {
         let Evidence::Tests(report) = evidence else {
             return Err(wrong_kind(&self.need(), evidence, "test results"));
         };
+        let executed = report.total - report.skipped;
+        if executed == 0 {
+            return Err(Missing::new(
+                MissingReason::Empty,
+                if report.total == 0 {
+                    format!("{} holds no test case: no test ran", self.need())
+                } else {
+                    format!(
+                        "{} lists {} test case(s), all skipped: no test ran",
+                        self.need(),
+                        report.total
+                    )
+                },
+            ));
+        }
         let mut m = Measurement::default();
         let (mut failed, mut errors) = (report.failed, report.errors);
         for case in &report.cases {
@@ -110,7 +132,7 @@ impl CheckKind for TestsCheck {
         m.set("failed_total", failed + errors);
         m.set("skipped", report.skipped);
         m.set("flaky", report.flaky);
-        let executed = report.total - report.skipped;
+        m.set("executed", executed);
         m.set_opt(
             "pass_rate",
             (executed > 0).then(|| (executed - failed - errors) as f64 * 100.0 / executed as f64),

@@ -19,12 +19,17 @@ pub use source::{
     Problem, Source, SourceKind, SourceSpec, known_kinds,
 };
 
+use jiff::civil::Date;
+
 use crate::diag::{Diagnostics, Doc};
 use crate::model::Waiver;
 use crate::model::{EnvType, StageRef};
 use crate::yaml::{self, Span, SpanIndex};
 
 pub const DEFAULT_FILE: &str = "gonogo.yaml";
+
+/// Largest gonogo.yaml read: far more than any real one, far less than a machine's memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The documented shape of `gonogo.yaml` (for `gonogo schema` and editors).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -54,12 +59,30 @@ pub struct ConfigFile {
     /// Where evidence lives, by the name rules use (`tests`, `coverage`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sources: BTreeMap<String, SourceSpec>,
-    /// Reasoned, expiring exceptions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub waivers: Vec<Waiver>,
+    /// Reasoned, expiring exceptions: a list, or `{max_days: N, list: [...]}` to allow waivers
+    /// longer than a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waivers: Option<WaiversSpec>,
     #[serde(default)]
     pub output: OutputSpec,
 }
+
+/// `waivers:` as a list, or with the longest expiry the project accepts.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum WaiversSpec {
+    List(Vec<Waiver>),
+    Policy {
+        /// The longest a waiver may run from the day it is evaluated (default 365).
+        max_days: u32,
+        #[serde(default)]
+        list: Vec<Waiver>,
+    },
+}
+
+/// How far ahead a waiver may expire unless gonogo.yaml says otherwise: a waiver is a dated
+/// promise, and one that runs for years is a loosening nobody revisits.
+pub const DEFAULT_WAIVER_MAX_DAYS: u32 = 365;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -75,7 +98,8 @@ pub struct OutputSpec {
     pub next: bool,
 }
 
-/// Values from the command line and the environment, which win over the file.
+/// Values from the command line and the environment. They may only tighten what the file
+/// declares (a later stage, `prod`, the same pack); `app` checks that against the pack.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub stage: Option<String>,
@@ -92,11 +116,21 @@ pub struct Config {
     /// The directory relative paths are resolved against: the config file's.
     pub root: PathBuf,
     pub project: Option<String>,
+    /// The stage declared in the file.
     pub stage: Option<StageRef>,
+    /// The environment declared in the file (`nonprod` when absent).
     pub environment: EnvType,
+    /// The pack declared in the file (the default pack when absent).
     pub pack: String,
     pub rule_files: Vec<PathBuf>,
+    /// The file's `vars:`.
     pub vars: BTreeMap<String, Json>,
+    /// Where each of `vars` was written (`gonogo.yaml:12`).
+    pub var_origins: BTreeMap<String, String>,
+    /// The command line's and the environment's values, not yet applied.
+    pub overrides: Overrides,
+    /// The longest a waiver may run.
+    pub waiver_max_days: u32,
     pub sources: BTreeMap<String, Source>,
     pub waivers: Vec<Waiver>,
     pub output: OutputSpec,
@@ -118,26 +152,22 @@ const TOP_KEYS: &[&str] = &[
 ];
 
 /// Reads and validates `path`; the text is returned with the diagnostics for rendering.
-pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+pub fn load(path: &Path, overrides: &Overrides, today: Date) -> Result<Config, Diagnostics> {
     let name = path.display().to_string();
     let mut diags = Diagnostics::default();
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::read::text(path, MAX_FILE_BYTES) {
         Ok(t) => t,
         Err(e) => {
-            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            let hint = if e.kind == crate::read::ReadErrorKind::NotFound {
                 " (run `gonogo init` to write one, or pass --config PATH)"
             } else {
                 ""
             };
-            diags.error(
-                &name,
-                Span { line: 1, column: 1 },
-                format!("cannot read {name}: {e}{hint}"),
-            );
+            diags.error(&name, Span { line: 1, column: 1 }, format!("{e}{hint}"));
             return Err(diags);
         }
     };
-    let config = parse(&name, &text, path, overrides, &mut diags);
+    let config = parse(&name, &text, path, overrides, today, &mut diags);
     match config {
         Some(c) if diags.is_empty() => Ok(c),
         _ => Err(diags),
@@ -150,6 +180,7 @@ pub fn parse(
     text: &str,
     path: &Path,
     overrides: &Overrides,
+    today: Date,
     diags: &mut Diagnostics,
 ) -> Option<Config> {
     diags.add_source(name, text);
@@ -189,7 +220,7 @@ pub fn parse(
     let rules: Vec<String> = field("rules")
         .and_then(|v| doc.typed(v, "/rules", diags))
         .unwrap_or_default();
-    let mut vars: BTreeMap<String, Json> = field("vars")
+    let vars: BTreeMap<String, Json> = field("vars")
         .and_then(|v| doc.typed(v, "/vars", diags))
         .unwrap_or_default();
     let output: OutputSpec = field("output")
@@ -238,11 +269,53 @@ pub fn parse(
     }
 
     let mut waivers = Vec::new();
-    match field("waivers") {
+    let mut waiver_max_days = DEFAULT_WAIVER_MAX_DAYS;
+    let (items, list_pointer) = match field("waivers") {
+        None => (None, ""),
+        Some(Json::Array(items)) => (Some(items), "/waivers"),
+        Some(Json::Object(map)) => {
+            for key in map.keys() {
+                if !matches!(key.as_str(), "max_days" | "list") {
+                    doc.unknown_key("/waivers", key, &["max_days", "list"], diags);
+                }
+            }
+            match map.get("max_days").map(|v| v.as_u64()) {
+                Some(Some(n)) if n >= 1 && n <= 3650 => waiver_max_days = n as u32,
+                Some(_) => doc.error_at(
+                    "/waivers/max_days",
+                    "`max_days` is a number of days, from 1 to 3650",
+                    diags,
+                ),
+                None => doc.error_help_at(
+                    "/waivers",
+                    "`waivers` as a mapping needs `max_days`",
+                    "write `waivers: [...]` for the default (a year at most), or `waivers: {max_days: 730, list: [...]}`",
+                    diags,
+                ),
+            }
+            match map.get("list") {
+                None => (None, ""),
+                Some(Json::Array(items)) => (Some(items), "/waivers/list"),
+                Some(_) => {
+                    doc.error_at("/waivers/list", "`list` must be a list of waivers", diags);
+                    (None, "")
+                }
+            }
+        }
+        Some(_) => {
+            doc.error_at(
+                "/waivers",
+                "`waivers` must be a list (or `{max_days: N, list: [...]}`)",
+                diags,
+            );
+            (None, "")
+        }
+    };
+    match items {
         None => {}
-        Some(Json::Array(items)) => {
+        Some(items) => {
             for (i, value) in items.iter().enumerate() {
-                let pointer = format!("/waivers/{i}");
+                let pointer = format!("{list_pointer}/{i}");
                 if let Some(mut w) = doc.typed::<Waiver>(value, &pointer, diags) {
                     if w.reason.trim().is_empty() {
                         doc.error_at(
@@ -251,17 +324,34 @@ pub fn parse(
                             diags,
                         );
                     }
+                    let days = (w.expires - today).get_days();
+                    if days > i32::try_from(waiver_max_days).unwrap_or(i32::MAX) {
+                        doc.error_help_at(
+                            &format!("{pointer}/expires"),
+                            format!(
+                                "this waiver runs {days} days from today ({today}); waivers run at most {waiver_max_days} days"
+                            ),
+                            "set an earlier `expires` and revisit it then, or raise the limit with `waivers: {max_days: N, list: [...]}`",
+                            diags,
+                        );
+                    }
                     w.origin = format!("{name}:{}", spans.value(&pointer).line);
                     waivers.push(w);
                 }
             }
         }
-        Some(_) => doc.error_at("/waivers", "`waivers` must be a list", diags),
     }
 
-    for (k, v) in &overrides.vars {
-        vars.insert(k.clone(), Json::String(v.clone()));
-    }
+    let var_origins = vars
+        .keys()
+        .map(|k| {
+            let line = spans
+                .values
+                .get(&format!("/vars/{}", yaml::escape_pointer(k)))
+                .map_or(1, |s| s.line);
+            (k.clone(), format!("{name}:{line}"))
+        })
+        .collect();
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let base = if base.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -269,26 +359,18 @@ pub fn parse(
         base
     };
     let stage_span = spans.values.get("/stage").copied();
-    let stage = match &overrides.stage {
-        Some(s) => Some(match s.parse::<u32>() {
-            Ok(n) => StageRef::Number(n),
-            Err(_) => StageRef::Name(s.clone()),
-        }),
-        None => stage,
-    };
     Some(Config {
         file: path.to_path_buf(),
         root: base.clone(),
         project: overrides.project.clone().or(project),
         stage,
-        environment: overrides.environment.or(environment).unwrap_or_default(),
-        pack: overrides
-            .pack
-            .clone()
-            .or(pack)
-            .unwrap_or_else(|| crate::model::DEFAULT_PACK.to_string()),
+        environment: environment.unwrap_or_default(),
+        pack: pack.unwrap_or_else(|| crate::model::DEFAULT_PACK.to_string()),
         rule_files: rules.iter().map(|r| base.join(r)).collect(),
         vars,
+        var_origins,
+        overrides: overrides.clone(),
+        waiver_max_days,
         sources,
         waivers,
         output,

@@ -8,6 +8,8 @@
 mod verdict;
 pub mod waivers;
 
+pub use waivers::{WaiverState, WaiverStatus};
+
 use jiff::civil::Date;
 
 pub use verdict::{
@@ -21,7 +23,6 @@ use crate::model::waiver::EXPIRY_WARNING_DAYS;
 use crate::model::{EvidenceMap, SourceReport, Waiver};
 use crate::model::{Level, OnMissing};
 use crate::rules::{Plan, PlannedRule};
-use waivers::{WaiverState, WaiverStatus};
 
 /// How many items (failed tests, findings, missing fields) a rule result keeps.
 pub const MAX_RESULT_ITEMS: usize = 100;
@@ -94,6 +95,12 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
 
     let counts = Counts::of(&results);
     let decision = Decision::of(&results);
+    if results.is_empty() {
+        notices.push(format!(
+            "no rule applies at stage {} {} of pack {}: nothing was judged, so nothing can be GO",
+            plan.stage.number, plan.stage.id, plan.pack
+        ));
+    }
     Verdict {
         schema_version: VERDICT_SCHEMA_VERSION,
         tool: format!("gonogo {}", env!("CARGO_PKG_VERSION")),
@@ -109,6 +116,7 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
         waivers: statuses,
         sources: Vec::new(),
         notices,
+        overrides: plan.overrides.clone(),
         next: None,
     }
 }
@@ -185,6 +193,9 @@ fn evaluate_rule(
                 for &i in &active {
                     if waivers[i].matches(key) {
                         uses[i] += 1;
+                        if result.waived_keys.len() < MAX_RESULT_ITEMS {
+                            result.waived_keys.push(key.to_string());
+                        }
                         return true;
                     }
                 }

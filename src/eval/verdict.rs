@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::waivers::WaiverStatus;
 use crate::evidence::{MissingReason, Value};
+use crate::model::{AppliedOverride, Item, Need, SourceReport};
 use crate::model::{EnvType, Level, OnMissing, Stage};
-use crate::model::{Item, Need, SourceReport};
 use crate::rules::PlannedRule;
 
 pub const VERDICT_SCHEMA_VERSION: u32 = 1;
@@ -26,8 +26,11 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The decision the outcomes give. Nothing judged is not a GO.
     pub fn of(results: &[RuleResult]) -> Decision {
-        if results.iter().any(|r| r.outcome == Outcome::Fail) {
+        if results.is_empty() {
+            Decision::Inconclusive
+        } else if results.iter().any(|r| r.outcome == Outcome::Fail) {
             Decision::NoGo
         } else if results
             .iter()
@@ -159,6 +162,9 @@ pub struct RuleResult {
     pub items: Vec<Item>,
     pub items_total: u64,
     pub waived_items: u64,
+    /// The items a waiver's `match` removed (at most 100), so a reader sees what was waived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waived_keys: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -183,6 +189,7 @@ impl RuleResult {
             items: Vec::new(),
             items_total: 0,
             waived_items: 0,
+            waived_keys: Vec::new(),
             notes: Vec::new(),
             overridden_by: planned.overridden_by.clone(),
         }
@@ -197,12 +204,16 @@ pub struct Counts {
     pub info: u32,
     pub waived: u32,
     pub inconclusive: u32,
+    /// Items removed by item waivers, across rules (a rule may pass with waived items).
+    #[serde(default)]
+    pub waived_items: u64,
 }
 
 impl Counts {
     pub fn of(results: &[RuleResult]) -> Counts {
         let mut c = Counts::default();
         for r in results {
+            c.waived_items += r.waived_items;
             match r.outcome {
                 Outcome::Pass => c.pass += 1,
                 Outcome::Warn => c.warn += 1,
@@ -213,6 +224,28 @@ impl Counts {
             }
         }
         c
+    }
+}
+
+/// `2 failed · 0 warned · 1 inconclusive · 1 waived (+3 items) · 41 passed`: the counts line of
+/// the human and Markdown reports. A waiver that applied always shows: rules it covered are
+/// `waived`, items it removed from rules that then passed are counted too.
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let waived = match (self.waived, self.waived_items) {
+            (n, 0) => format!("{n} waived"),
+            (0, i) => format!("{i} item{} waived", if i == 1 { "" } else { "s" }),
+            (n, i) => format!("{n} waived (+{i} item{})", if i == 1 { "" } else { "s" }),
+        };
+        write!(
+            f,
+            "{} failed · {} warned · {} inconclusive · {waived} · {} passed",
+            self.fail, self.warn, self.inconclusive, self.pass
+        )?;
+        if self.info > 0 {
+            write!(f, " · {} info", self.info)?;
+        }
+        Ok(())
     }
 }
 
@@ -244,6 +277,10 @@ pub struct Verdict {
     pub waivers: Vec<WaiverStatus>,
     pub sources: Vec<SourceReport>,
     pub notices: Vec<String>,
+    /// What changed the rules away from the pack as shipped: a later stage or `prod` from the
+    /// command line, the project's variables and overrides (with the waiver of a loosening).
+    #[serde(default)]
+    pub overrides: Vec<AppliedOverride>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextPreview>,
 }

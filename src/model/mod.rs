@@ -7,6 +7,7 @@
 //! types at the bottom is what lets imports run one way (see ARCHITECTURE.md): nothing in this
 //! module does IO, reads the clock or prints.
 
+mod applied;
 pub mod criteria;
 mod measurement;
 mod need;
@@ -16,6 +17,7 @@ pub mod request;
 pub mod units;
 pub mod waiver;
 
+pub use applied::AppliedOverride;
 pub use criteria::{Criterion, Op};
 pub use measurement::{Item, Measurement, MetricDoc, SampleJudge, Waive};
 pub use need::Need;

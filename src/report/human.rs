@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::eval::{CriterionResult, Decision, Outcome, RuleResult, Verdict};
+use crate::eval::{
+    CriterionResult, Decision, Outcome, RuleResult, Verdict, WaiverState, WaiverStatus,
+};
 use crate::evidence::format_number;
 
 const BOLD: Style = Style::new().bold();
@@ -54,21 +56,10 @@ pub fn render(v: &Verdict) -> String {
         v.pack,
         v.environment.as_str()
     );
-    let c = &v.counts;
-    let _ = writeln!(
-        out,
-        "   {} failed · {} warned · {} inconclusive · {} waived · {} passed{}",
-        c.fail,
-        c.warn,
-        c.inconclusive,
-        c.waived,
-        c.pass,
-        if c.info > 0 {
-            format!(" · {} info", c.info)
-        } else {
-            String::new()
-        }
-    );
+    let _ = writeln!(out, "   {}", v.counts);
+    for o in &v.overrides {
+        let _ = writeln!(out, "   {} {o}", paint(YELLOW, "override:"));
+    }
 
     let groups: [(&str, Style, Pick); 6] = [
         ("FAILED", RED, |o| *o == Outcome::Fail),
@@ -88,6 +79,30 @@ pub fn render(v: &Verdict) -> String {
         let _ = writeln!(out, "\n{}", paint(style, title));
         for r in rules {
             rule(&mut out, v, r, title == "PASSED");
+        }
+    }
+
+    let applied: Vec<&WaiverStatus> = v
+        .waivers
+        .iter()
+        .filter(|w| w.state == WaiverState::Applied)
+        .collect();
+    if !applied.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "WAIVERS APPLIED"));
+        for w in applied {
+            let _ = writeln!(out, "  {}", crate::report::waiver_line(w));
+            if let Some(r) = v.results.iter().find(|r| r.id == w.waiver.rule) {
+                for key in r.waived_keys.iter().take(SHOWN_ITEMS) {
+                    let _ = writeln!(out, "      - {}", truncate(key, 160));
+                }
+                if r.waived_items > SHOWN_ITEMS as u64 {
+                    let _ = writeln!(
+                        out,
+                        "      … and {} more (see the JSON verdict)",
+                        r.waived_items - SHOWN_ITEMS as u64
+                    );
+                }
+            }
         }
     }
 

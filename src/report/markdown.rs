@@ -149,21 +149,36 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         escape(&v.pack),
         v.environment.as_str()
     );
-    let c = &v.counts;
-    let _ = writeln!(
-        out,
-        "{} failed · {} warned · {} inconclusive · {} waived · {} passed{}\n",
-        c.fail,
-        c.warn,
-        c.inconclusive,
-        c.waived,
-        c.pass,
-        if c.info > 0 {
-            format!(" · {} info", c.info)
-        } else {
-            String::new()
+    let _ = writeln!(out, "{}\n", v.counts);
+    for o in &v.overrides {
+        let _ = writeln!(out, "> **Override:** {}  ", escape(&o.to_string()));
+    }
+    if !v.overrides.is_empty() {
+        out.push('\n');
+    }
+    let applied: Vec<&crate::eval::WaiverStatus> = v
+        .waivers
+        .iter()
+        .filter(|w| w.state == crate::eval::WaiverState::Applied)
+        .collect();
+    if !applied.is_empty() {
+        out.push_str("**Waivers applied**\n\n");
+        for w in applied {
+            let _ = write!(out, "- {}", escape(&crate::report::waiver_line(w)));
+            let keys = v
+                .results
+                .iter()
+                .find(|r| r.id == w.waiver.rule)
+                .map(|r| &r.waived_keys[..r.waived_keys.len().min(items_per_rule)])
+                .unwrap_or_default();
+            if !keys.is_empty() {
+                let shown: Vec<String> = keys.iter().map(|k| format!("`{}`", escape(k))).collect();
+                let _ = write!(out, ": {}", shown.join(", "));
+            }
+            out.push('\n');
         }
-    );
+        out.push('\n');
+    }
 
     let attention: Vec<&RuleResult> = v
         .results

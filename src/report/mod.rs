@@ -84,6 +84,36 @@ pub fn render_report(verdict: &Verdict, format: ReportFormat, strict: bool) -> S
     }
 }
 
+/// One applied waiver in words: `CPN-S3-03 (match `*`): 2 uses, until 2027-01-31 (60 days) —
+/// reason [ticket] (gonogo.yaml:12)`.
+pub fn waiver_line(w: &crate::eval::WaiverStatus) -> String {
+    let ww = &w.waiver;
+    let scope = match &ww.pattern {
+        Some(p) if p == "*" || p == "**" => format!(" (match `{p}`: every item)"),
+        Some(p) => format!(" (match `{p}`)"),
+        None => " (the whole rule)".to_string(),
+    };
+    format!(
+        "{}{scope}: {} use{}, until {} ({} day{} left) — {}{}{}",
+        ww.rule,
+        w.uses,
+        if w.uses == 1 { "" } else { "s" },
+        ww.expires,
+        w.days_left,
+        if w.days_left == 1 { "" } else { "s" },
+        ww.reason,
+        ww.ticket
+            .as_ref()
+            .map(|t| format!(" [{t}]"))
+            .unwrap_or_default(),
+        if ww.origin.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", ww.origin)
+        }
+    )
+}
+
 /// Failed and warned rules: the ones whose items become annotations, issues and results.
 pub fn is_flagged(outcome: &Outcome) -> bool {
     matches!(outcome, Outcome::Fail | Outcome::Warn)

@@ -86,7 +86,8 @@ pub struct Catalog {
     /// Rules per pack name; `None` for user files that do not name a pack (they join the chosen one).
     rules: Vec<(Option<String>, Pending)>,
     overrides: Vec<(Option<String>, Pending)>,
-    pack_vars: Vec<(Option<String>, BTreeMap<String, Json>)>,
+    /// `vars:` of each file: the pack it names, the file's index, the values.
+    pack_vars: Vec<(Option<String>, usize, BTreeMap<String, Json>)>,
 }
 
 /// A pack with its rules typed and templated, and the project's overrides.
@@ -97,6 +98,12 @@ pub struct CompiledPack {
     pub overrides: Vec<Override>,
     /// Every variable after merging pack defaults and the project's values.
     pub vars: BTreeMap<String, Json>,
+    /// Rules as the pack ships them, for those the project's variables changed: what a
+    /// loosening is judged against.
+    pub defaults: BTreeMap<String, CompiledRule>,
+    /// Where variables set outside the pack were written (`rules/mine.yaml:4`); the caller adds
+    /// gonogo.yaml's and the command line's.
+    pub var_origins: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -187,7 +194,9 @@ pub fn load_catalog(files: &[LoadedFile], diags: &mut Diagnostics) -> Catalog {
                 );
             }
         }
-        catalog.pack_vars.push((header.pack.clone(), header.vars));
+        catalog
+            .pack_vars
+            .push((header.pack.clone(), idx, header.vars));
         for (key, list) in [
             ("rules", &mut catalog.rules),
             ("overrides", &mut catalog.overrides),
@@ -212,14 +221,32 @@ pub fn load_catalog(files: &[LoadedFile], diags: &mut Diagnostics) -> Catalog {
             }
         }
     }
-    for (pack, vars) in std::mem::take(&mut catalog.pack_vars) {
-        if let Some(def) = pack.as_ref().and_then(|p| catalog.packs.get_mut(p)) {
-            def.vars.extend(vars);
-        } else {
-            catalog.pack_vars.push((pack, vars));
+    // A pack's defaults are the vars of the files it ships in: for an embedded pack, the
+    // embedded files; for a project's own pack, its own files. A project file that names an
+    // embedded pack sets values like gonogo.yaml does, and is judged like it.
+    for (pack, idx, vars) in std::mem::take(&mut catalog.pack_vars) {
+        let same_origin =
+            |def: &PackDef| is_embedded(&catalog.files[idx].0) == is_embedded(&def.defined_in);
+        match pack.as_ref().and_then(|p| catalog.packs.get_mut(p)) {
+            Some(def) if same_origin(def) => def.vars.extend(vars),
+            _ => catalog.pack_vars.push((pack, idx, vars)),
         }
     }
     catalog
+}
+
+/// Whether a rule, as written, uses `${name}` (directly; nested variables are resolved before).
+fn mentions(json: &Json, name: &str) -> bool {
+    match json {
+        Json::String(s) => s.contains(&format!("${{{name}}}")),
+        Json::Array(items) => items.iter().any(|i| mentions(i, name)),
+        Json::Object(map) => map.values().any(|v| mentions(v, name)),
+        _ => false,
+    }
+}
+
+fn is_embedded(file: &str) -> bool {
+    file.starts_with("embedded:")
 }
 
 fn check_stages(stages: &[Stage], doc: &Doc<'_>, diags: &mut Diagnostics) {
@@ -257,17 +284,34 @@ impl Catalog {
         diags: &mut Diagnostics,
     ) -> Option<CompiledPack> {
         let pack = self.packs.get(pack_name)?;
+        let mut defaults = pack.vars.clone();
+        resolve_nested(&mut defaults);
         let mut vars = pack.vars.clone();
-        for (p, v) in &self.pack_vars {
+        let mut var_origins = BTreeMap::new();
+        for (p, idx, v) in &self.pack_vars {
             if p.as_deref().is_none_or(|p| p == pack_name) {
+                let (file, spans) = &self.files[*idx];
+                for name in v.keys() {
+                    let line = spans
+                        .values
+                        .get(&format!("/vars/{}", crate::yaml::escape_pointer(name)))
+                        .map_or(1, |s| s.line);
+                    var_origins.insert(name.clone(), format!("{file}:{line}"));
+                }
                 vars.extend(v.clone());
             }
         }
         vars.extend(project_vars.clone());
         resolve_nested(&mut vars);
+        let changed: Vec<&String> = vars
+            .iter()
+            .filter(|(k, v)| defaults.get(*k) != Some(*v))
+            .map(|(k, _)| k)
+            .collect();
         let belongs = |p: &Option<String>| p.as_deref().is_none_or(|p| p == pack_name);
 
         let mut rules: Vec<CompiledRule> = Vec::new();
+        let mut defaults_by_rule = BTreeMap::new();
         for (_, pending) in self.rules.iter().filter(|(p, _)| belongs(p)) {
             let (file, spans) = &self.files[pending.file];
             let doc = Doc { file, spans };
@@ -287,7 +331,26 @@ impl Catalog {
                 );
                 continue;
             }
-            if let Some(compiled) = compile_rule(rule, pack, &pending.pointer, &doc, diags) {
+            if let Some(mut compiled) = compile_rule(rule, pack, &pending.pointer, &doc, diags) {
+                compiled.vars_changed = changed
+                    .iter()
+                    .filter(|name| mentions(&pending.json, name))
+                    .map(|name| (*name).clone())
+                    .collect();
+                if !compiled.vars_changed.is_empty() {
+                    let mut quiet = Diagnostics::default();
+                    let mut json = pending.json.clone();
+                    let shipped =
+                        template(&mut json, &defaults, &pending.pointer, &doc, &mut quiet)
+                            .then(|| doc.typed::<Rule>(&json, &pending.pointer, &mut quiet))
+                            .flatten()
+                            .and_then(|r| {
+                                compile_rule(r, pack, &pending.pointer, &doc, &mut quiet)
+                            });
+                    if let Some(shipped) = shipped {
+                        defaults_by_rule.insert(compiled.rule.id.clone(), shipped);
+                    }
+                }
                 rules.push(compiled);
             }
         }
@@ -345,6 +408,8 @@ impl Catalog {
             rules,
             overrides,
             vars,
+            defaults: defaults_by_rule,
+            var_origins,
         })
     }
 }
@@ -456,6 +521,7 @@ fn compile_rule(
     let line = doc.spans.value(pointer).line;
     (diags.items.len() == before).then(|| CompiledRule {
         origin: format!("{}:{line}", doc.file),
+        vars_changed: Vec::new(),
         rule,
         since,
         raise,

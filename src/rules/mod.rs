@@ -62,6 +62,8 @@ pub struct CompiledRule {
     pub prefer: Vec<Criterion>,
     /// The file the rule came from (`embedded:rules/...` or a user path).
     pub origin: String,
+    /// The project's variables that made this rule differ from the pack as shipped.
+    pub vars_changed: Vec<String>,
 }
 
 impl CompiledRule {

@@ -1,9 +1,15 @@
 //! The plan: which rules apply at the declared stage and environment, at what level, with the
 //! project's overrides applied, and what evidence they need.
 //!
-//! Overrides may tighten freely. Loosening a rule that would fail at this stage (lower level,
+//! A loosening is judged against the rule *as the pack ships it*, whatever made it: an override
+//! in a project's rule file, or a variable the project set (in gonogo.yaml, with `--var`, or in
+//! a rule file). Tightening is free. Loosening a rule that would fail at this stage (lower level,
 //! weaker threshold, evidence made optional, rule disabled) is refused unless a current waiver
-//! for that rule says why; the plan records every loosening so the verdict shows it.
+//! for that rule says why; the plan records every change, loosening or not, so the verdict
+//! shows what the GO was judged against.
+//!
+//! Missing evidence for a rule that fails at this stage never passes quietly: its `on_missing`
+//! is at least `block` (a rule raised to `fail` by a later stage takes that with it).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::load::CompiledPack;
 use super::{CompiledRule, EnvType, Level, LevelSpec, OnMissing, Stage};
+use crate::model::AppliedOverride;
 use crate::model::Criterion;
 use crate::model::Need;
 use crate::model::Waiver;
@@ -70,6 +77,8 @@ pub struct Plan {
     /// Rule ids whose loosening consumed a rule-wide waiver.
     #[serde(skip)]
     pub waivers_used_by_overrides: Vec<String>,
+    /// Every change to a rule as shipped: overrides and the project's variables.
+    pub overrides: Vec<AppliedOverride>,
 }
 
 impl Plan {
@@ -94,13 +103,34 @@ pub struct Refused {
     pub message: String,
 }
 
+/// The level and missing-evidence policy of a rule at a stage: a rule that fails here blocks
+/// when its evidence is missing, whatever its `on_missing` says for earlier stages.
+fn planned(compiled: &CompiledRule, stage: u32, env: EnvType) -> PlannedRule {
+    let level = compiled.level_at(stage, env);
+    let on_missing = if level == Level::Fail {
+        compiled.rule.on_missing.max(OnMissing::Block)
+    } else {
+        compiled.rule.on_missing
+    };
+    PlannedRule {
+        rule: compiled.clone(),
+        level,
+        on_missing,
+        expect: compiled.expect.clone(),
+        prefer: compiled.prefer.clone(),
+        overridden_by: Vec::new(),
+    }
+}
+
 /// Selects the rules of `stage`, applies overrides, and checks loosenings against waivers.
+/// `var_origins` says where the project set each variable, for the record.
 pub fn build_plan(
     pack: &CompiledPack,
     stage: &Stage,
     env: EnvType,
     waivers: &[Waiver],
     today: Date,
+    var_origins: &BTreeMap<String, String>,
 ) -> Result<Plan, Vec<Refused>> {
     let mut refused = Vec::new();
     let mut plan = Plan {
@@ -111,23 +141,30 @@ pub fn build_plan(
         rules: Vec::new(),
         loosened: Vec::new(),
         waivers_used_by_overrides: Vec::new(),
+        overrides: Vec::new(),
     };
     for compiled in &pack.rules {
         if compiled.since > stage.number {
             continue;
         }
-        let base = PlannedRule {
-            rule: compiled.clone(),
-            level: compiled.level_at(stage.number, env),
-            on_missing: compiled.rule.on_missing,
-            expect: compiled.expect.clone(),
-            prefer: compiled.prefer.clone(),
-            overridden_by: Vec::new(),
-        };
-        let mut planned = base.clone();
+        let id = &compiled.rule.id;
+        let shipped = pack.defaults.get(id).unwrap_or(compiled);
+        let base = planned(shipped, stage.number, env);
+        let mut planned = planned(compiled, stage.number, env);
         let mut disabled = false;
-        for ov in pack.overrides.iter().filter(|o| o.rule == compiled.rule.id) {
+        let mut origins: Vec<String> = compiled
+            .vars_changed
+            .iter()
+            .map(|v| {
+                format!(
+                    "var {v} ({})",
+                    var_origins.get(v).map_or("gonogo.yaml", String::as_str)
+                )
+            })
+            .collect();
+        for ov in pack.overrides.iter().filter(|o| o.rule == *id) {
             planned.overridden_by.push(ov.origin.clone());
+            origins.push(ov.origin.clone());
             if let Some(level) = ov.level {
                 planned.level = level.resolve(env);
             }
@@ -148,34 +185,55 @@ pub fn build_plan(
             }
             disabled |= ov.disable;
         }
-        let loosenings = loosenings(&base, &planned, disabled);
+        let changes = changes(&base, &planned, disabled);
+        let loosenings: Vec<&str> = changes
+            .iter()
+            .filter(|(_, loose)| *loose)
+            .map(|(c, _)| c.as_str())
+            .collect();
+        let mut waiver_note = None;
         if !loosenings.is_empty() && base.level == Level::Fail {
-            let waiver = waivers.iter().find(|w| {
-                w.rule == compiled.rule.id && w.pattern.is_none() && !w.is_expired(today)
-            });
+            let waiver = waivers
+                .iter()
+                .find(|w| w.rule == *id && w.pattern.is_none() && !w.is_expired(today));
             match waiver {
                 Some(w) => {
                     plan.waivers_used_by_overrides.push(w.rule.clone());
                     plan.loosened.push(format!(
-                        "{} loosened ({}) by {}, under waiver until {}: {}",
-                        compiled.rule.id,
+                        "{id} loosened ({}) by {}, under waiver until {}: {}",
                         loosenings.join("; "),
-                        planned.overridden_by.join(", "),
+                        origins.join(", "),
                         w.expires,
                         w.reason
                     ));
+                    waiver_note = Some(format!("until {}: {}", w.expires, w.reason));
                 }
                 None => refused.push(Refused {
-                    origin: planned.overridden_by.join(", "),
+                    origin: origins.join(", "),
                     message: format!(
-                        "override loosens fail rule {} at stage {} ({}); add a waiver for {} with a reason and an expiry date, or tighten instead",
-                        compiled.rule.id,
+                        "{} loosens fail rule {id} at stage {} ({}); add a waiver for {id} with a reason and an expiry date, or tighten instead",
+                        if compiled.vars_changed.is_empty() {
+                            "override"
+                        } else {
+                            "the project's variables"
+                        },
                         stage.id,
                         loosenings.join("; "),
-                        compiled.rule.id
                     ),
                 }),
             }
+        }
+        if !changes.is_empty() {
+            plan.overrides.push(AppliedOverride {
+                what: format!("rule {id}"),
+                change: changes
+                    .iter()
+                    .map(|(c, _)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                origin: origins.join(", "),
+                waiver: waiver_note.filter(|_| !loosenings.is_empty()),
+            });
         }
         if !disabled {
             planned.expect.sort_by(|a, b| a.metric.cmp(&b.metric));
@@ -192,30 +250,46 @@ pub fn build_plan(
     }
 }
 
-fn loosenings(base: &PlannedRule, new: &PlannedRule, disabled: bool) -> Vec<String> {
+/// Every difference between the rule as shipped and as planned, each marked `true` when it
+/// accepts something the shipped rule rejected.
+fn changes(base: &PlannedRule, new: &PlannedRule, disabled: bool) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     if disabled {
-        out.push("disabled".into());
+        out.push(("disabled".into(), true));
     }
-    if new.level < base.level {
-        out.push(format!(
-            "level {} → {}",
-            base.level.as_str(),
-            new.level.as_str()
+    if new.level != base.level {
+        out.push((
+            format!("level {} → {}", base.level.as_str(), new.level.as_str()),
+            new.level < base.level,
         ));
     }
-    if new.on_missing < base.on_missing {
-        out.push(format!(
-            "on_missing {} → {}",
-            base.on_missing.as_str(),
-            new.on_missing.as_str()
+    if new.on_missing != base.on_missing {
+        out.push((
+            format!(
+                "on_missing {} → {}",
+                base.on_missing.as_str(),
+                new.on_missing.as_str()
+            ),
+            new.on_missing < base.on_missing,
         ));
     }
     for old in &base.expect {
         match new.expect.iter().find(|c| c.metric == old.metric) {
-            Some(c) if c.is_looser_than(old) => out.push(format!("`{old}` → `{c}`")),
-            Some(_) => {}
-            None => out.push(format!("`{old}` removed")),
+            Some(c) if c == old => {}
+            Some(c) => out.push((format!("`{old}` → `{c}`"), c.is_looser_than(old))),
+            None => out.push((format!("`{old}` removed"), true)),
+        }
+    }
+    for c in &new.expect {
+        if !base.expect.iter().any(|o| o.metric == c.metric) {
+            out.push((format!("`{c}` added"), false));
+        }
+    }
+    for old in &base.prefer {
+        match new.prefer.iter().find(|c| c.metric == old.metric) {
+            Some(c) if c == old => {}
+            Some(c) => out.push((format!("preferred `{old}` → `{c}`"), false)),
+            None => out.push((format!("preferred `{old}` removed"), false)),
         }
     }
     out

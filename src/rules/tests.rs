@@ -56,7 +56,7 @@ fn plan(
     waivers: &[Waiver],
 ) -> Result<Plan, Vec<String>> {
     let stage = pack.pack.stages.iter().find(|s| s.number == stage).unwrap();
-    build_plan(pack, stage, env, waivers, TODAY)
+    build_plan(pack, stage, env, waivers, TODAY, &BTreeMap::new())
         .map_err(|r| r.into_iter().map(|r| r.message).collect())
 }
 
@@ -259,4 +259,75 @@ fn a_rule_defined_twice_and_an_override_of_an_unknown_rule_are_errors() {
 #[test]
 fn on_missing_orders_from_loose_to_strict() {
     assert!(OnMissing::Warn < OnMissing::Block && OnMissing::Block < OnMissing::Fail);
+}
+
+#[test]
+fn a_variable_that_loosens_a_fail_rule_is_a_loosening_wherever_it_is_set() {
+    let shipped = ("embedded:t.yaml", PACK);
+    let table: [(&[(&str, &str)], &[(&str, Json)]); 3] = [
+        (&[shipped], &[("min", json!(70))]),
+        (
+            &[shipped, ("mine.yaml", "pack: t\nvars:\n  min: 70\n")],
+            &[],
+        ),
+        (&[shipped, ("mine.yaml", "vars:\n  min: 70\n")], &[]),
+    ];
+    for (files, vars) in table {
+        let pack = compile(files, vars).unwrap();
+        let mut origins = BTreeMap::new();
+        origins.insert("min".to_string(), "gonogo.yaml:4".to_string());
+        let stage = &pack.pack.stages[0];
+        let refused = build_plan(&pack, stage, EnvType::Nonprod, &[], TODAY, &origins).unwrap_err();
+        assert!(
+            refused[0]
+                .message
+                .contains("the project's variables loosens fail rule C")
+                && refused[0]
+                    .message
+                    .contains("`line_percent >= 80` → `line_percent >= 70`"),
+            "{files:?}: {refused:?}"
+        );
+        let w = waiver("C", None, date(2027, 1, 31));
+        let p = build_plan(&pack, stage, EnvType::Nonprod, &[w], TODAY, &origins).unwrap();
+        let c = &p.overrides[0];
+        assert_eq!(c.what, "rule C");
+        assert!(c.waiver.as_deref().unwrap().starts_with("until 2027-01-31"));
+        assert!(c.origin.starts_with("var min ("), "{c:?}");
+    }
+}
+
+#[test]
+fn a_variable_that_tightens_is_recorded_not_refused() {
+    let pack = compile(&[("embedded:t.yaml", PACK)], &[("min", json!(90))]).unwrap();
+    let p = plan(&pack, 1, EnvType::Nonprod, &[]).unwrap();
+    assert_eq!(p.overrides.len(), 1);
+    assert_eq!(
+        p.overrides[0].change,
+        "`line_percent >= 80` → `line_percent >= 90`"
+    );
+    assert!(p.overrides[0].waiver.is_none());
+}
+
+#[test]
+fn a_rule_that_fails_here_blocks_on_missing_evidence() {
+    let text = PACK.replace(
+        "level: warn, raise: {three: fail}, check: {kind: tests}",
+        "level: warn, raise: {three: fail}, on_missing: warn, check: {kind: tests}",
+    );
+    let pack = compile(&[("t.yaml", &text)], &[]).unwrap();
+    let at = |stage| {
+        plan(&pack, stage, EnvType::Nonprod, &[])
+            .unwrap()
+            .rules
+            .iter()
+            .find(|r| r.rule.rule.id == "A")
+            .unwrap()
+            .on_missing
+    };
+    assert_eq!(
+        at(1),
+        OnMissing::Warn,
+        "a warning rule may let missing evidence warn"
+    );
+    assert_eq!(at(3), OnMissing::Block, "raised to fail, it blocks");
 }
