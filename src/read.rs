@@ -40,7 +40,7 @@ fn error(kind: ReadErrorKind, message: String) -> ReadError {
 
 /// A size in words (`16 MiB`, `512 bytes`).
 pub fn bytes(n: u64) -> String {
-    if n >= 1 << 30 && n % (1 << 30) == 0 {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
         format!("{} GiB", n >> 30)
     } else if n >= 1 << 20 {
         format!("{} MiB", n >> 20)

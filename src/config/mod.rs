@@ -280,7 +280,7 @@ pub fn parse(
                 }
             }
             match map.get("max_days").map(|v| v.as_u64()) {
-                Some(Some(n)) if n >= 1 && n <= 3650 => waiver_max_days = n as u32,
+                Some(Some(n)) if (1..=3650).contains(&n) => waiver_max_days = n as u32,
                 Some(_) => doc.error_at(
                     "/waivers/max_days",
                     "`max_days` is a number of days, from 1 to 3650",
