@@ -18,6 +18,7 @@ pub mod publish;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod yaml;
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! `gonogo check`: the gate. Load, plan, fetch what the plan needs, evaluate, write the reports,
 //! speak to the CI platform, and exit with the decision.
 
-use std::io::Write as _;
-
 use super::load::{load, today};
 use super::{Failure, eprint, print, runtime, write_file};
 use crate::cli::{CheckArgs, ReportArg};
@@ -95,7 +93,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             eprint(&text);
         }
         for e in errors {
-            let _ = writeln!(anstream::stderr(), "warning: {e}");
+            super::eprint(&format!("warning: {e}\n"));
         }
     }
     if args.publish {
@@ -111,7 +109,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             &verdict, &platforms, None, None, options, &env, &client,
         ));
         for line in report.lines() {
-            let _ = writeln!(anstream::stderr(), "{line}");
+            super::eprint(&format!("{line}\n"));
         }
     }
     Ok(verdict.decision.exit(strict))

@@ -37,7 +37,7 @@ pub fn init_tracing(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| ScrubbedStderr)
         .with_ansi(
             std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -45,6 +45,21 @@ pub fn init_tracing(verbose: u8) {
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// Log lines on their way to stderr, scrubbed of secrets.
+struct ScrubbedStderr;
+
+impl std::io::Write for ScrubbedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(crate::secrets::scrub(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
 
 /// A command failure: what to print on stderr. Every failure exits 4: nothing was judged.
@@ -79,25 +94,26 @@ pub fn run(cli: Cli) -> Exit {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            let mut err = anstream::stderr();
-            let _ = match failure {
-                Failure::Config(d) => writeln!(err, "{}", d.render()),
-                Failure::Usage(msg) | Failure::Io(msg) => writeln!(err, "error: {msg}"),
-            };
+            eprint(&match failure {
+                Failure::Config(d) => format!("{}\n", d.render()),
+                Failure::Usage(msg) | Failure::Io(msg) => format!("error: {msg}\n"),
+            });
             Exit::Usage
         }
     }
 }
 
+/// Writes to stdout: every byte gonogo prints goes through the secrets scrubber.
 fn print(text: &str) {
     let mut out = anstream::stdout();
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(crate::secrets::scrub(text).as_bytes());
     let _ = out.flush();
 }
 
+/// Writes to stderr, scrubbed.
 fn eprint(text: &str) {
     let mut err = anstream::stderr();
-    let _ = err.write_all(text.as_bytes());
+    let _ = err.write_all(crate::secrets::scrub(text).as_bytes());
     let _ = err.flush();
 }
 
@@ -106,7 +122,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
         std::fs::create_dir_all(parent)
             .map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
     }
-    std::fs::write(path, text)
+    std::fs::write(path, crate::secrets::scrub(text).as_bytes())
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))
 }
 

@@ -25,7 +25,8 @@ impl Progress for TerminalProgress {
     fn step(&self, task: &str, what: &str) {
         let mut drawn = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{task}: {what}");
+        let line = format!("\r\x1b[2K{task}: {what}");
+        let _ = err.write_all(crate::secrets::scrub(&line).as_bytes());
         let _ = err.flush();
         *drawn = true;
     }

@@ -5,8 +5,6 @@
 //! from the rule outcomes it lists, and a file whose `decision` or `counts` disagree is refused,
 //! so an edited `"decision": "go"` never becomes a green status.
 
-use std::io::Write as _;
-
 use super::{Failure, runtime};
 use crate::cli::PublishArgs;
 use crate::eval::{Counts, Decision, Exit, VERDICT_SCHEMA_VERSION, Verdict};
@@ -62,7 +60,7 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
         &client,
     ));
     for line in report.lines() {
-        let _ = writeln!(anstream::stderr(), "{line}");
+        super::eprint(&format!("{line}\n"));
     }
     Ok(if report.errors.is_empty() {
         Exit::Go

@@ -81,12 +81,26 @@ pub struct ValueItem {
 }
 
 /// A measured or expected value.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Value {
     Bool(bool),
     Number(f64),
     Text(String),
+}
+
+/// Numbers that JSON cannot hold (`NaN`, `±Inf`, which a `x/0` ratio gives) are written as
+/// Prometheus writes them, `"NaN"`, `"+Inf"`, `"-Inf"`, so the archived verdict keeps what was
+/// measured instead of `null`.
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) if n.is_finite() => s.serialize_f64(*n),
+            Value::Number(n) => s.serialize_str(&format_number(*n)),
+            Value::Text(t) => s.serialize_str(t),
+        }
+    }
 }
 
 impl std::fmt::Display for Value {
@@ -136,8 +150,12 @@ pub fn format_number(n: f64) -> String {
         } else {
             s
         }
+    } else if n.is_nan() {
+        "NaN".into()
+    } else if n > 0.0 {
+        "+Inf".into()
     } else {
-        format!("{n}")
+        "-Inf".into()
     }
 }
 
@@ -155,6 +173,13 @@ mod number_tests {
         assert_eq!(format_number(1234567.891), "1234568");
         assert_eq!(format_number(-0.5), "-0.5");
         assert_eq!(format_number(f64::NAN), "NaN");
+        assert_eq!(format_number(f64::INFINITY), "+Inf");
+        assert_eq!(format_number(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(
+            serde_json::to_string(&super::Value::Number(f64::INFINITY)).unwrap(),
+            "\"+Inf\"",
+            "defect 7: the archived verdict keeps the value"
+        );
     }
 }
 

@@ -183,6 +183,7 @@ impl Credentials {
     }
 
     fn add(&mut self, name: &str, value: &str) -> Result<(), String> {
+        crate::secrets::register(value);
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("invalid header name `{name}`"))?;
         let mut value = HeaderValue::from_str(value).map_err(|_| {
@@ -368,6 +369,14 @@ impl Client {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
+        if let Some(p) = url.password() {
+            crate::secrets::register(p);
+        }
+        for (k, v) in url.query_pairs() {
+            if CREDENTIAL_QUERY_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+                crate::secrets::register(&v);
+            }
+        }
         let idempotent = request.idempotent();
         let cap = request
             .max_body
@@ -393,9 +402,13 @@ impl Client {
                     bytes,
                     content_type,
                 }) => {
+                    let bytes = match std::str::from_utf8(bytes) {
+                        Ok(text) => crate::secrets::scrub(text).into_owned().into_bytes(),
+                        Err(_) => bytes.clone(),
+                    };
                     builder = builder
                         .header(reqwest::header::CONTENT_TYPE, content_type.clone())
-                        .body(bytes.clone());
+                        .body(bytes);
                 }
             }
             let result = builder.send().await;
@@ -624,7 +637,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 fn env_secret(var: &str) -> Result<String, String> {
     match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Ok(v),
+        Ok(v) if !v.is_empty() => {
+            crate::secrets::register(&v);
+            Ok(v)
+        }
         _ => Err(format!(
             "environment variable {var} (named in `auth`) is not set"
         )),
@@ -697,6 +713,48 @@ pub fn api_url_with_path(
     url
 }
 
+/// Query parameters whose values are never shown: any key containing one of these,
+/// case-insensitively (`access_token`, `X-Amz-Signature`, `client_secret`, `pwd`, `code`...).
+const SECRET_QUERY_KEYS: &[&str] = &[
+    "token",
+    "secret",
+    "key",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "code",
+    "jwt",
+    "sig",
+    "signature",
+    "auth",
+    "session",
+    "credential",
+];
+
+/// Query parameters that carry a credential for certain, whose values are kept out of
+/// everything gonogo writes (the display list above is wider: a `componentKeys` value is hidden
+/// in a URL, but is no secret to scrub from a report).
+const CREDENTIAL_QUERY_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "private_token",
+    "api_key",
+    "apikey",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "client_secret",
+    "jwt",
+    "sig",
+    "signature",
+    "x-amz-signature",
+    "auth",
+    "session",
+];
+
 /// A URL fit for logs and verdicts: no user info, query values replaced by `***`.
 pub fn redact_url(url: &str) -> String {
     let Ok(mut parsed) = reqwest::Url::parse(url) else {
@@ -708,9 +766,8 @@ pub fn redact_url(url: &str) -> String {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(k, v)| {
-                let secret = ["token", "key", "secret", "password", "auth", "sig"]
-                    .iter()
-                    .any(|s| k.to_ascii_lowercase().contains(s));
+                let lower = k.to_ascii_lowercase();
+                let secret = SECRET_QUERY_KEYS.iter().any(|s| lower.contains(s));
                 (
                     k.into_owned(),
                     if secret {
@@ -729,6 +786,17 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defect_10_every_secret_looking_query_value_is_redacted() {
+        let shown = redact_url(
+            "http://u:p@h/x?access_token=A&pwd=B&pass=C&code=D&jwt=E&Session_Id=F&X-Amz-Signature=G&client_credential=H&query=up",
+        );
+        for secret in ["=A", "=B", "=C", "=D", "=E", "=F", "=G", "=H", "u:p@"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("query=up"), "{shown}");
+    }
 
     #[test]
     fn urls_lose_their_secrets() {

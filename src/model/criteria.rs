@@ -96,11 +96,11 @@ impl Criterion {
     }
 
     /// `Some(true)` when `measured` meets the criterion, `None` when they cannot be compared
-    /// (a NaN, or text against a number): never a silent pass.
+    /// (NaN or ±Inf, which a `x/0` ratio gives; text against a number): never a silent pass.
     pub fn check(&self, measured: &Value) -> Option<bool> {
         match (measured, &self.value) {
             (Value::Number(m), Value::Number(t)) => {
-                if m.is_nan() {
+                if !m.is_finite() {
                     return None;
                 }
                 Some(match self.op {
@@ -166,6 +166,16 @@ mod tests {
         assert!(c("s", "== OK").check(&Value::Text("ok".into())).unwrap());
         assert!(c("b", "== true").check(&Value::Bool(true)).unwrap());
         assert_eq!(c("x", ">= 80").check(&Value::Number(f64::NAN)), None);
+        assert_eq!(
+            c("x", ">= 80").check(&Value::Number(f64::INFINITY)),
+            None,
+            "defect 7: +Inf never meets >="
+        );
+        assert_eq!(
+            c("x", "<= 3").check(&Value::Number(f64::NEG_INFINITY)),
+            None,
+            "defect 7: -Inf never meets <="
+        );
         assert_eq!(c("x", ">= 80").check(&Value::Text("80".into())), None);
         assert!(Criterion::parse("x", "80").is_err());
         assert!(Criterion::parse("x", ">=").is_err());

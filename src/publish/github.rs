@@ -176,7 +176,7 @@ fn append(path: &str, text: &str) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    f.write_all(text.as_bytes())
+    f.write_all(crate::secrets::scrub(text).as_bytes())
 }
 
 /// Appends the summary to `$GITHUB_STEP_SUMMARY`, within what is left of the 1 MiB.
@@ -250,6 +250,7 @@ impl Target {
             .find_map(|v| env.get(v))
             .ok_or("no GitHub token: set GITHUB_TOKEN (or GONOGO_GITHUB_TOKEN) in the step's env")?
             .to_string();
+        crate::secrets::register(&token);
         let repository = env
             .get("GITHUB_REPOSITORY")
             .ok_or("GITHUB_REPOSITORY is not set (owner/name)")?;

@@ -48,6 +48,11 @@ impl std::fmt::Debug for Target {
 impl Target {
     /// From GitLab CI's predefined variables; explicit `mr`/`sha` win.
     pub fn from_env(env: &CiEnv, mr: Option<u64>, sha: Option<String>) -> Result<Target, String> {
+        for var in ["GONOGO_GITLAB_TOKEN", "CI_JOB_TOKEN"] {
+            if let Some(t) = env.get(var) {
+                crate::secrets::register(t);
+            }
+        }
         let auth = if let Some(t) = env.get("GONOGO_GITLAB_TOKEN") {
             ("private-token", t.to_string())
         } else if let Some(t) = env.get("CI_JOB_TOKEN") {

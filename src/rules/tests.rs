@@ -264,7 +264,8 @@ fn on_missing_orders_from_loose_to_strict() {
 #[test]
 fn a_variable_that_loosens_a_fail_rule_is_a_loosening_wherever_it_is_set() {
     let shipped = ("embedded:t.yaml", PACK);
-    let table: [(&[(&str, &str)], &[(&str, Json)]); 3] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [(&'a str, Json)]);
+    let table: [Case<'_>; 3] = [
         (&[shipped], &[("min", json!(70))]),
         (
             &[shipped, ("mine.yaml", "pack: t\nvars:\n  min: 70\n")],

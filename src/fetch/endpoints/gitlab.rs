@@ -71,12 +71,37 @@ async fn latest_pipeline(
     let url = api_url(base, &["projects", project, "pipelines"], &query);
     let what = format!("pipelines of commit {sha} in GitLab project `{project}`");
     let list: Vec<Pipeline> = get_json(client, &url, &spec.access, &what).await?;
-    list.into_iter().next().ok_or_else(|| {
+    let pipeline = list.into_iter().next().ok_or_else(|| {
         Missing::new(
             MissingReason::NotFound,
             format!("{what}: none (has the commit been pushed, and does CI run for it?)"),
         )
-    })
+    })?;
+    match &pipeline.sha {
+        Some(got)
+            if got.eq_ignore_ascii_case(sha)
+                || (sha.len() >= 7
+                    && got
+                        .to_ascii_lowercase()
+                        .starts_with(&sha.to_ascii_lowercase())) =>
+        {
+            Ok(pipeline)
+        }
+        Some(got) => Err(Missing::new(
+            MissingReason::ParseError,
+            format!(
+                "{what}: GitLab answered pipeline {} of commit {got}, not of the commit asked for; its status says nothing about {sha}",
+                pipeline.id
+            ),
+        )),
+        None => Err(Missing::new(
+            MissingReason::ParseError,
+            format!(
+                "{what}: pipeline {} comes without its commit `sha`; gonogo cannot tell it is the commit's",
+                pipeline.id
+            ),
+        )),
+    }
 }
 
 /// Status, and `succeeded` once the pipeline has finished.

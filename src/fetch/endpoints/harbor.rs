@@ -121,6 +121,13 @@ pub fn scan_values(artifact: &Json) -> Result<ValueSet, String> {
     };
     let summary = &report["summary"];
     let by_severity = &summary["summary"];
+    if !by_severity.is_object() && number(&summary["total"]).is_none() {
+        let why = "the scan says Success but carries no summary of counts; gonogo does not read a missing count as zero".to_string();
+        for c in counts {
+            set.unavailable.insert(c.into(), why.clone());
+        }
+        return Ok(set);
+    }
     let mut totals = std::collections::BTreeMap::new();
     for (name, metric) in SEVERITIES {
         let n = number(&by_severity[*name]).unwrap_or(0.0);

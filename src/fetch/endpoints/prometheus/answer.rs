@@ -110,7 +110,15 @@ pub fn parse_response(
                 match sample.get("value") {
                     Some(point) => {
                         let (_, v) = point_value(point).ok_or_else(|| bad("bad sample value"))?;
-                        values.values.insert(key, Value::Number(v));
+                        if values
+                            .values
+                            .insert(key.clone(), Value::Number(v))
+                            .is_some()
+                        {
+                            return Err(bad(&format!(
+                                "the series {key} appears twice; Prometheus never answers that, a proxy in between may"
+                            )));
+                        }
                     }
                     None if sample.get("histogram").is_some() => histograms += 1,
                     None => return Err(bad("a sample without a value")),
@@ -140,9 +148,12 @@ pub fn parse_response(
                         numbers.push(v);
                     }
                 }
-                values
-                    .values
-                    .insert(key, Value::Number(reduce_points(&numbers, reduce)));
+                let reduced = Value::Number(reduce_points(&numbers, reduce));
+                if values.values.insert(key.clone(), reduced).is_some() {
+                    return Err(bad(&format!(
+                        "the series {key} appears twice; Prometheus never answers that, a proxy in between may"
+                    )));
+                }
             }
             if nan_points > 0 {
                 values.notes.push(format!(
