@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 pub use source::{
-    Access, AuthSpec, GITHUB_API, GithubArtifact, GitlabArtifact, GitlabTestReport, Location,
-    Problem, Source, SourceKind, SourceSpec, known_kinds,
+    Access, AuthSpec, DEFAULT_MAX_REPORT_BYTES, GITHUB_API, GithubArtifact, GitlabArtifact,
+    GitlabTestReport, Location, Problem, Source, SourceKind, SourceSpec, known_kinds,
 };
 
 use jiff::civil::Date;

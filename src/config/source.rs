@@ -42,6 +42,10 @@ pub struct SourceSpec {
     /// Per-request timeout for URLs (`10s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Dur>,
+    /// The largest report file read (`4GiB`); 2 GiB by default. A larger file is refused, not
+    /// read in part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSpec>,
     /// Extra, non-secret request headers.
@@ -138,8 +142,14 @@ pub struct Source {
     pub location: Location,
     /// Evidence older than this is stale.
     pub max_age: Option<Duration>,
+    /// The largest report file read.
+    pub max_size: u64,
     pub access: Access,
 }
+
+/// The largest report file read unless a source sets `max_size`: parsers stream, so this guards
+/// time and disk, not memory.
+pub const DEFAULT_MAX_REPORT_BYTES: u64 = 2 << 30;
 
 /// What a source gives: a report (in a named format, or detected from its content), or answers
 /// from a live system.
@@ -306,6 +316,18 @@ impl SourceSpec {
             },
         };
         let location = self.location(kind, &mut problems);
+        let max_size = match self.max_size.as_deref().map(crate::model::parse_size) {
+            None => DEFAULT_MAX_REPORT_BYTES,
+            Some(Ok(n)) if n > 0 => n,
+            Some(Ok(_)) => {
+                problems.push(Problem::new("/max_size", "`max_size` must be more than 0"));
+                0
+            }
+            Some(Err(e)) => {
+                problems.push(Problem::new("/max_size", e));
+                0
+            }
+        };
         for name in self.headers.keys() {
             let lower = name.to_ascii_lowercase();
             if matches!(
@@ -330,6 +352,7 @@ impl SourceSpec {
                 kind,
                 location,
                 max_age: self.max_age.as_ref().map(Dur::get),
+                max_size,
                 access: Access {
                     auth: self.auth,
                     headers: self.headers,

@@ -3,7 +3,6 @@
 //! Reports are parsed straight from a buffered reader that hashes what passes through it, so a
 //! multi-gigabyte report is read once, never held in memory, and still gets its digest.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -148,7 +147,9 @@ pub(super) fn read_document(
     max: u64,
 ) -> Result<(Evidence, InputRecord), Missing> {
     let full = resolve_path(root, path);
-    let file = File::open(&full).map_err(|e| open_error(&full, e))?;
+    let (file, meta) =
+        crate::read::open(&full, max).map_err(|e| read_error(e, "a project document"))?;
+    check_not_future(&relative(root, &full), &meta)?;
     let mut reader = HashingReader {
         inner: file.take(max + 1),
         hasher: Sha256::new(),
@@ -187,10 +188,7 @@ pub(super) fn read_document(
         size: reader.bytes,
         digest_of: None,
         read_at: now_rfc3339(),
-        modified: std::fs::metadata(&full)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(system_time_rfc3339),
+        modified: meta.modified().ok().and_then(system_time_rfc3339),
     };
     Ok((
         Evidence::Document(Document {
@@ -255,13 +253,89 @@ pub(super) fn read_documents(
     Ok((Evidence::Documents(docs), records))
 }
 
-fn open_error(path: &Path, e: io::Error) -> Missing {
-    let reason = if e.kind() == io::ErrorKind::NotFound {
-        MissingReason::NotFound
-    } else {
-        MissingReason::Unreadable
+/// Why a file was not read, as a `Missing`; `what` names what it would have been.
+fn read_error(e: crate::read::ReadError, what: &str) -> Missing {
+    use crate::read::ReadErrorKind;
+    match e.kind {
+        ReadErrorKind::NotFound => Missing::new(MissingReason::NotFound, e.message),
+        ReadErrorKind::TooLarge => Missing::new(
+            MissingReason::Unreadable,
+            format!(
+                "{}; if it really is {what}, raise the source's `max_size`",
+                e.message
+            ),
+        ),
+        ReadErrorKind::NotRegular | ReadErrorKind::Io => {
+            Missing::new(MissingReason::Unreadable, e.message)
+        }
+    }
+}
+
+/// How far ahead of this machine's clock a file's date may be (clock skew between the runner
+/// that wrote it and this one) before it is treated as a forged or broken date.
+const FUTURE_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The age of a report read from a URL, from its `Last-Modified`: stale past `max`, dated in the
+/// future, or of unknown age, are all inconclusive.
+pub(super) fn check_age_header(
+    display: &str,
+    headers: &reqwest::header::HeaderMap,
+    max: Duration,
+) -> Result<(), Missing> {
+    let modified = headers
+        .get(reqwest::header::LAST_MODIFIED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| jiff::fmt::rfc2822::parse(v).ok())
+        .map(|z| z.timestamp());
+    let Some(modified) = modified else {
+        return Err(Missing::new(
+            MissingReason::Stale,
+            format!(
+                "{display}: the source has max_age {} but the answer has no Last-Modified date, so its age cannot be known",
+                human_duration(max)
+            ),
+        ));
     };
-    Missing::new(reason, format!("{}: {e}", path.display()))
+    let now = jiff::Timestamp::now();
+    let age = now.duration_since(modified);
+    if age.is_negative() && age.unsigned_abs() > FUTURE_TOLERANCE {
+        return Err(Missing::new(
+            MissingReason::Stale,
+            format!(
+                "{display}: Last-Modified {modified} is in the future: its age cannot be known"
+            ),
+        ));
+    }
+    let age = age.unsigned_abs();
+    if age > max {
+        return Err(Missing::new(
+            MissingReason::Stale,
+            format!(
+                "{display} was last modified {} ago (Last-Modified {modified}), more than max_age {}",
+                human_duration(age),
+                human_duration(max)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A file dated in the future says nothing about how fresh it is: inconclusive.
+fn check_not_future(display: &str, meta: &std::fs::Metadata) -> Result<(), Missing> {
+    let Ok(modified) = meta.modified() else {
+        return Ok(());
+    };
+    match modified.duration_since(SystemTime::now()) {
+        Ok(ahead) if ahead > FUTURE_TOLERANCE => Err(Missing::new(
+            MissingReason::Stale,
+            format!(
+                "{display} is dated {}, {} in the future: its age cannot be known (check the clock of the job that wrote it, or whether the date was set by hand)",
+                system_time_rfc3339(modified).unwrap_or_default(),
+                human_duration(ahead)
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Lowercase hex sha256 of `bytes`.
@@ -280,6 +354,7 @@ pub(super) fn read_source(
     patterns: &[String],
     format: Option<Format>,
     max_age: Option<Duration>,
+    max_size: u64,
 ) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
     let files = expand_globs(root, patterns)?;
     if files.is_empty() {
@@ -296,7 +371,9 @@ pub(super) fn read_source(
     let mut records = Vec::with_capacity(files.len());
     for path in &files {
         let display = relative(root, path);
-        let meta = std::fs::metadata(path).map_err(|e| open_error(path, e))?;
+        let (file, meta) =
+            crate::read::open(path, max_size).map_err(|e| read_error(e, "a report"))?;
+        check_not_future(&display, &meta)?;
         let modified = meta.modified().ok();
         if let (Some(max), Some(m)) = (max_age, modified) {
             let age = SystemTime::now().duration_since(m).unwrap_or_default();
@@ -311,9 +388,8 @@ pub(super) fn read_source(
                 ));
             }
         }
-        let file = File::open(path).map_err(|e| open_error(path, e))?;
         let hashing = HashingReader {
-            inner: file,
+            inner: file.take(max_size + 1),
             hasher: Sha256::new(),
             bytes: 0,
         };
@@ -322,6 +398,15 @@ pub(super) fn read_source(
         io::copy(&mut reader, &mut io::sink())
             .map_err(|e| Missing::new(MissingReason::Unreadable, format!("{display}: {e}")))?;
         let hashing = reader.into_inner();
+        if hashing.bytes > max_size {
+            return Err(Missing::new(
+                MissingReason::Unreadable,
+                format!(
+                    "{display} grew past {} while being read; if it really is a report, raise the source's `max_size`",
+                    crate::read::bytes(max_size)
+                ),
+            ));
+        }
         records.push(InputRecord {
             location: display.clone(),
             sha256: hex(hashing.hasher.finalize().as_slice()),
@@ -439,7 +524,8 @@ pub fn read_source_file(
     format: Option<Format>,
 ) -> Result<(Evidence, Format), Missing> {
     let display = path.display().to_string();
-    let file = File::open(path).map_err(|e| open_error(path, e))?;
+    let (file, _) = crate::read::open(path, crate::config::DEFAULT_MAX_REPORT_BYTES)
+        .map_err(|e| read_error(e, "a report"))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     parse_reader(&display, &mut reader, format)
 }

@@ -302,8 +302,13 @@ async fn resolve_source(
     match &spec.location {
         Location::Url(url) => {
             let url = endpoints::expand_env(url, "url")?;
-            let body = client.get_bytes(&url, &spec.access).await?;
+            let request = client::Request::get(url.as_str()).max_body(spec.max_size);
+            let response = client.send(&request, &spec.access).await?.success()?;
             let display = client::redact_url(&url);
+            if let Some(max) = spec.max_age {
+                files::check_age_header(&display, &response.headers, max)?;
+            }
+            let body = response.body;
             let (evidence, format, record) =
                 blocking(move || files::parse_bytes(&display, &body, format)).await?;
             report.kind = Some(format.id().to_string());
@@ -314,10 +319,11 @@ async fn resolve_source(
             let root = root.to_path_buf();
             let patterns = patterns.clone();
             let name = name.to_string();
-            let max_age = spec.max_age;
-            let (evidence, format, records) =
-                blocking(move || files::read_source(&name, &root, &patterns, format, max_age))
-                    .await?;
+            let (max_age, max_size) = (spec.max_age, spec.max_size);
+            let (evidence, format, records) = blocking(move || {
+                files::read_source(&name, &root, &patterns, format, max_age, max_size)
+            })
+            .await?;
             report.kind = Some(format.id().to_string());
             report.inputs = records;
             Ok(evidence)
