@@ -285,6 +285,27 @@ impl CheckKind for ManifestsCheck {
             ));
         }
         let report = manifests::check(&set, &options);
+        let selected: Vec<RuleId> = if self.rules.is_empty() {
+            RuleId::ALL.to_vec()
+        } else {
+            self.rules.clone()
+        };
+        if report.workloads == 0 && selected.iter().any(|r| r.examines_workloads()) {
+            let ids: Vec<&str> = selected
+                .iter()
+                .filter(|r| r.examines_workloads())
+                .map(|r| r.id())
+                .collect();
+            return Err(Missing::new(
+                MissingReason::Empty,
+                format!(
+                    "{} object{} read, but no workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod): {} examine pods and containers, and there were none to examine",
+                    report.objects,
+                    if report.objects == 1 { "" } else { "s" },
+                    ids.join(", ")
+                ),
+            ));
+        }
         let mut m = Measurement::default();
         record_findings(&report.findings, waive, &mut m);
         m.set("objects", report.objects);

@@ -282,6 +282,19 @@ impl RuleId {
         }
     }
 
+    /// Whether the rule judges pod templates or containers: with no workload among the objects
+    /// it has examined nothing, and its silence is no evidence.
+    pub fn examines_workloads(self) -> bool {
+        !matches!(
+            self,
+            RuleId::NodePort
+                | RuleId::ConfigMapCredentials
+                | RuleId::PvcSize
+                | RuleId::PlainSecret
+                | RuleId::HistoryAndNames
+        )
+    }
+
     /// The reference's default: `fail` rules are high, `warn` rules medium.
     pub fn severity(self) -> Severity {
         match self {
