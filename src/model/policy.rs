@@ -128,11 +128,34 @@ pub struct Stage {
 }
 
 /// A stage named by number or by id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StageRef {
     Number(u32),
     Name(String),
+}
+
+impl<'de> Deserialize<'de> for StageRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StageRef, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        match &v {
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(StageRef::Number)
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "`{n}` is not a stage: write its number (3) or its id (sandbox)"
+                    ))
+                }),
+            serde_json::Value::String(s) if !s.trim().is_empty() => {
+                Ok(StageRef::Name(s.trim().to_string()))
+            }
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is not a stage: write its number (3) or its id (sandbox)"
+            ))),
+        }
+    }
 }
 
 impl fmt::Display for StageRef {
