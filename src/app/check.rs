@@ -9,6 +9,26 @@ use crate::fetch::{self, FetchOptions};
 use crate::publish::{self, CiEnv, PublishOptions};
 use crate::report::{self, ReportFormat};
 
+/// A run that judged nothing still answers every output it was asked for: the GitHub step
+/// outputs and a requested dotenv report say `error`, with the reason.
+pub(super) fn on_error(args: &CheckArgs, failure: &Failure) {
+    let message = failure.summary();
+    let env = CiEnv::from_process();
+    if env.is_github_actions()
+        && let Err(e) =
+            publish::github::write_outputs(&publish::github::error_outputs(&message), &env)
+    {
+        eprint(&format!("warning: {e}\n"));
+    }
+    for ReportArg { format, path } in &args.reports {
+        if *format == ReportFormat::Dotenv
+            && let Err(Failure::Io(e)) = write_file(path, &report::dotenv::render_error(&message))
+        {
+            eprint(&format!("warning: {e}\n"));
+        }
+    }
+}
+
 pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     let today = today();
     let loaded = load(&args.config, today)?;
@@ -65,14 +85,25 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     }
 
     let strict = args.strict || loaded.config.output.strict;
-    let output = args.output.clone().or_else(|| {
-        loaded
-            .config
-            .output
-            .json
-            .as_ref()
-            .map(|p| loaded.config.root.join(p))
-    });
+    let env = CiEnv::from_process();
+    let output = args
+        .output
+        .clone()
+        .or_else(|| {
+            loaded
+                .config
+                .output
+                .json
+                .as_ref()
+                .map(|p| loaded.config.root.join(p))
+        })
+        .or_else(|| {
+            // Under GitHub Actions the `verdict` output always names a real file.
+            env.is_github_actions().then(|| {
+                std::path::PathBuf::from(env.get("RUNNER_TEMP").unwrap_or("."))
+                    .join("gonogo-verdict.json")
+            })
+        });
     if let Some(path) = &output {
         write_file(path, &report::json::render(&verdict))?;
     }
@@ -81,7 +112,6 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     }
     print(&report::render_report(&verdict, args.format, strict));
 
-    let env = CiEnv::from_process();
     if env.is_github_actions() {
         let (commands, errors) =
             publish::github::write_step_files(&verdict, strict, output.as_deref(), &env);

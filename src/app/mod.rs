@@ -73,6 +73,19 @@ pub enum Failure {
     Io(String),
 }
 
+impl Failure {
+    /// The failure in one line, for CI outputs.
+    fn summary(&self) -> String {
+        match self {
+            Failure::Config(d) => d
+                .items
+                .first()
+                .map_or_else(|| "configuration error".to_string(), |i| i.message.clone()),
+            Failure::Usage(m) | Failure::Io(m) => m.clone(),
+        }
+    }
+}
+
 impl From<Diagnostics> for Failure {
     fn from(d: Diagnostics) -> Self {
         Failure::Config(d)
@@ -82,14 +95,14 @@ impl From<Diagnostics> for Failure {
 /// Runs the command and returns its exit code.
 pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
-        Command::Check(args) => check::check(&args),
+        Command::Check(args) => check::check(&args).inspect_err(|f| check::on_error(&args, f)),
         Command::Explain(args) => explain::explain(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Rules(args) => rules::rules(&args),
         Command::Init(args) => init::init(&args),
         Command::Schema(args) => schema::schema(args.kind),
         Command::Inspect(args) => inspect::inspect(&args),
-        Command::Publish(args) => publish::publish(&args),
+        Command::Publish(args) => publish::publish(&args).inspect_err(publish::on_error),
     };
     match result {
         Ok(code) => code,

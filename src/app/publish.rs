@@ -12,6 +12,17 @@ use crate::fetch::FetchOptions;
 use crate::fetch::client::Client;
 use crate::publish::{self, CiEnv, PublishOptions};
 
+/// A refused verdict still answers the step's outputs, saying why.
+pub(super) fn on_error(failure: &Failure) {
+    let env = CiEnv::from_process();
+    if env.is_github_actions() {
+        let text = crate::publish::github::error_outputs(&failure.summary());
+        if let Err(e) = crate::publish::github::write_outputs(&text, &env) {
+            super::eprint(&format!("warning: {e}\n"));
+        }
+    }
+}
+
 pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
     let bytes = std::fs::read(&args.verdict)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", args.verdict.display())))?;
@@ -61,6 +72,12 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
     ));
     for line in report.lines() {
         super::eprint(&format!("{line}\n"));
+    }
+    if env.is_github_actions() {
+        let outputs = crate::publish::github::outputs(&verdict, args.strict, Some(&args.verdict));
+        if let Err(e) = crate::publish::github::write_outputs(&outputs, &env) {
+            super::eprint(&format!("warning: {e}\n"));
+        }
     }
     Ok(if report.errors.is_empty() {
         Exit::Go

@@ -164,11 +164,39 @@ pub fn outputs(v: &Verdict, strict: bool, verdict_path: Option<&Path>) -> String
     let mut s = String::new();
     let _ = writeln!(s, "decision={}", decision_token(v.decision));
     let _ = writeln!(s, "exit_code={}", v.decision.exit(strict).code());
-    let path = verdict_path
-        .map(|p| p.display().to_string().replace(['\n', '\r'], ""))
-        .unwrap_or_default();
+    let path = verdict_path.map_or_else(
+        || "none (no JSON verdict was written)".to_string(),
+        |p| p.display().to_string().replace(['\n', '\r'], ""),
+    );
     let _ = writeln!(s, "verdict={path}");
+    let _ = writeln!(s, "error=");
     s
+}
+
+/// The step outputs of a run that judged nothing (exit 4): every output is there, and says so.
+pub fn error_outputs(message: &str) -> String {
+    let first: String = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .replace(['\n', '\r'], " ")
+        .chars()
+        .take(500)
+        .collect();
+    format!(
+        "decision=error\nexit_code={}\nverdict=none (configuration error: nothing was judged)\nerror={first}\n",
+        crate::eval::Exit::Usage.code()
+    )
+}
+
+/// Appends `text` to `$GITHUB_OUTPUT`, when the step has one.
+pub fn write_outputs(text: &str, env: &CiEnv) -> Result<(), String> {
+    match env.get("GITHUB_OUTPUT") {
+        Some(path) => {
+            append(path, text).map_err(|e| format!("cannot write the step outputs {path}: {e}"))
+        }
+        None => Ok(()),
+    }
 }
 
 fn append(path: &str, text: &str) -> std::io::Result<()> {

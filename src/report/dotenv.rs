@@ -18,6 +18,31 @@ pub fn decision_token(d: Decision) -> &'static str {
     }
 }
 
+/// The dotenv of a run that judged nothing (a configuration error, exit 4), so later jobs still
+/// find every variable, saying so.
+pub fn render_error(message: &str) -> String {
+    let first: String = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    let mut out = String::new();
+    for (k, val) in [
+        ("GONOGO_DECISION", "error".to_string()),
+        (
+            "GONOGO_EXIT_CODE",
+            crate::eval::Exit::Usage.code().to_string(),
+        ),
+        ("GONOGO_ERROR", first),
+    ] {
+        let _ = writeln!(out, "{k}={val}");
+    }
+    out
+}
+
 pub fn render(v: &Verdict, strict: bool) -> String {
     let c = &v.counts;
     let stage_id: String = v
