@@ -107,6 +107,10 @@ pub struct CheckArgs {
     /// Warnings fail the gate (exit 2).
     #[arg(long, env = "GONOGO_STRICT")]
     pub strict: bool,
+    /// Evaluate file evidence only: rules that need a live system (an API, a URL) are listed as
+    /// not evaluated, and the verdict says OFFLINE (it cannot be published).
+    #[arg(long, env = "GONOGO_OFFLINE")]
+    pub offline: bool,
     /// Also preview the next stage (non-blocking).
     #[arg(long)]
     pub next: bool,

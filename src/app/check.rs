@@ -5,7 +5,9 @@ use super::load::{load, today};
 use super::{Failure, eprint, print, runtime, write_file};
 use crate::cli::{CheckArgs, ReportArg};
 use crate::eval::{self, Exit};
+use crate::evidence::{Missing, MissingReason};
 use crate::fetch::{self, FetchOptions};
+use crate::model::Need;
 use crate::publish::{self, CiEnv, PublishOptions};
 use crate::report::{self, ReportFormat};
 
@@ -26,6 +28,19 @@ pub(super) fn on_error(args: &CheckArgs, failure: &Failure) {
         {
             eprint(&format!("warning: {e}\n"));
         }
+    }
+}
+
+/// Whether a need is read over the network: endpoint queries, and report sources at a URL or
+/// behind an API.
+fn is_live(need: &Need, config: &crate::config::Config) -> bool {
+    match need {
+        Need::Query { .. } => true,
+        Need::Source(name) => config
+            .sources
+            .get(name)
+            .is_some_and(|s| !matches!(s.location, crate::config::Location::Files(_))),
+        Need::Files(_) | Need::Document(_) | Need::Documents(_) => false,
     }
 }
 
@@ -60,8 +75,17 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             .chain(next_plan.iter().flat_map(|p| p.rules.iter()))
             .map(|r| &r.rule.rule.check),
     );
+    let (live, needs): (Vec<Need>, Vec<Need>) = needs
+        .into_iter()
+        .partition(|n| args.offline && is_live(n, &loaded.config));
     let runtime = runtime(2)?;
-    let fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options, judge));
+    let mut fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options, judge));
+    for need in live {
+        let why = format!("{need} needs a live system, and this run is --offline");
+        fetched
+            .evidence
+            .insert(need, Err(Missing::new(MissingReason::Offline, why)));
+    }
 
     let mut verdict = eval::evaluate(&plan, &fetched.evidence, &loaded.config.waivers, today);
     verdict.project = loaded.config.project.clone();

@@ -1,7 +1,6 @@
 //! `gonogo explain`: the rules that apply at a stage and the evidence each needs, without
 //! reading any.
 
-use super::load::load;
 use super::{Failure, print};
 use crate::cli::{ExplainArgs, OutputFormat};
 use crate::config::{Config, Location};
@@ -11,7 +10,7 @@ use crate::model::Need;
 
 pub(super) fn explain(args: &ExplainArgs) -> Result<Exit, Failure> {
     let today = super::load::today();
-    let loaded = load(&args.config, today)?;
+    let loaded = super::load::load_or_defaults(&args.config, today)?;
     let stage = loaded.stage()?.clone();
     let plan = loaded.plan(&stage, today)?;
     let reads = |need: &Need| where_from(need, &loaded.config);

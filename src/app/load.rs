@@ -51,6 +51,24 @@ pub struct Loaded {
 /// applies the command line's values where they tighten.
 pub fn load(args: &ConfigArgs, today: Date) -> Result<Loaded, Failure> {
     let config = config::load(&args.config, &overrides(args), today)?;
+    load_with(config)
+}
+
+/// [`load`], or the default pack with its default variables when there is no gonogo.yaml at
+/// the default path: reading rules needs no configuration. Says so on stderr.
+pub(super) fn load_or_defaults(args: &ConfigArgs, today: Date) -> Result<Loaded, Failure> {
+    if args.config.as_os_str() == config::DEFAULT_FILE && !args.config.exists() {
+        super::eprint(&format!(
+            "note: no {} here: showing the default pack `{}` with its default variables\n",
+            config::DEFAULT_FILE,
+            args.pack.as_deref().unwrap_or(crate::model::DEFAULT_PACK)
+        ));
+        return load_with(Config::defaults(&args.config, &overrides(args)));
+    }
+    load(args, today)
+}
+
+fn load_with(config: Config) -> Result<Loaded, Failure> {
     let file = config.file.display().to_string();
     let mut diags = Diagnostics::default();
     let mut files = rules::embedded_files();

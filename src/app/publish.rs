@@ -39,6 +39,12 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
             verdict.schema_version,
         )));
     }
+    if verdict.offline {
+        return Err(Failure::Usage(format!(
+            "{} is an --offline verdict: live rules were not evaluated, so it is no gate's result; nothing was published",
+            args.verdict.display()
+        )));
+    }
     let decision = Decision::of(&verdict.results);
     let counts = Counts::of(&verdict.results);
     if decision != verdict.decision || counts != verdict.counts {

@@ -151,6 +151,40 @@ const TOP_KEYS: &[&str] = &[
     "output",
 ];
 
+impl Config {
+    /// The configuration of a project that has no gonogo.yaml yet: the default pack, its
+    /// default variables, no source; for commands that only read rules (`explain`).
+    pub fn defaults(path: &Path, overrides: &Overrides) -> Config {
+        let root = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Config {
+            file: path.to_path_buf(),
+            root,
+            project: None,
+            stage: None,
+            environment: EnvType::default(),
+            pack: overrides
+                .pack
+                .clone()
+                .unwrap_or_else(|| crate::model::DEFAULT_PACK.to_string()),
+            rule_files: Vec::new(),
+            vars: BTreeMap::new(),
+            var_origins: BTreeMap::new(),
+            overrides: Overrides {
+                pack: None,
+                ..overrides.clone()
+            },
+            waiver_max_days: DEFAULT_WAIVER_MAX_DAYS,
+            sources: BTreeMap::new(),
+            waivers: Vec::new(),
+            output: OutputSpec::default(),
+            stage_span: None,
+        }
+    }
+}
+
 /// Reads and validates `path`; the text is returned with the diagnostics for rendering.
 pub fn load(path: &Path, overrides: &Overrides, today: Date) -> Result<Config, Diagnostics> {
     let name = path.display().to_string();

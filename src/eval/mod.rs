@@ -109,6 +109,7 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
         stage: plan.stage.clone(),
         environment: plan.environment,
         evaluated_on: today,
+        offline: results.iter().any(|r| r.outcome == Outcome::Offline),
         evaluated_at: None,
         decision,
         counts,
@@ -206,6 +207,10 @@ fn evaluate_rule(
     };
 
     let outcome = match measured {
+        Err(missing) if missing.reason == MissingReason::Offline => {
+            result.message = missing.detail;
+            Outcome::Offline
+        }
         Err(missing) => missing_outcome(planned, &mut result, missing),
         Ok(m) => judge(planned, &mut result, m),
     };

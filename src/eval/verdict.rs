@@ -28,6 +28,11 @@ pub enum Decision {
 impl Decision {
     /// The decision the outcomes give. Nothing judged is not a GO.
     pub fn of(results: &[RuleResult]) -> Decision {
+        let evaluated: Vec<&RuleResult> = results
+            .iter()
+            .filter(|r| r.outcome != Outcome::Offline)
+            .collect();
+        let results = evaluated;
         if results.is_empty() {
             Decision::Inconclusive
         } else if results.iter().any(|r| r.outcome == Outcome::Fail) {
@@ -118,6 +123,8 @@ pub enum Outcome {
         reason: MissingReason,
         blocking: bool,
     },
+    /// Not evaluated: the rule needs a live system and the run is `--offline`.
+    Offline,
 }
 
 impl Outcome {
@@ -129,6 +136,7 @@ impl Outcome {
             Outcome::Info => "info",
             Outcome::Waived => "waived",
             Outcome::Inconclusive { .. } => "inconclusive",
+            Outcome::Offline => "not evaluated offline",
         }
     }
 }
@@ -207,6 +215,13 @@ pub struct Counts {
     /// Items removed by item waivers, across rules (a rule may pass with waived items).
     #[serde(default)]
     pub waived_items: u64,
+    /// Rules not evaluated because the run was `--offline`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offline: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Counts {
@@ -221,6 +236,7 @@ impl Counts {
                 Outcome::Info => c.info += 1,
                 Outcome::Waived => c.waived += 1,
                 Outcome::Inconclusive { .. } => c.inconclusive += 1,
+                Outcome::Offline => c.offline += 1,
             }
         }
         c
@@ -245,6 +261,9 @@ impl std::fmt::Display for Counts {
         if self.info > 0 {
             write!(f, " · {} info", self.info)?;
         }
+        if self.offline > 0 {
+            write!(f, " · {} not evaluated offline", self.offline)?;
+        }
         Ok(())
     }
 }
@@ -268,6 +287,9 @@ pub struct Verdict {
     pub stage: Stage,
     pub environment: EnvType,
     pub evaluated_on: Date,
+    /// An `--offline` run: live rules were not evaluated; never published as a gate's result.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
     /// Wall-clock time of the run; absent in deterministic (test) output.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluated_at: Option<String>,

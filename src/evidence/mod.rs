@@ -219,6 +219,8 @@ pub enum MissingReason {
     WrongKind,
     /// The overall deadline passed before the evidence arrived.
     Timeout,
+    /// The evidence lives on the network and the run is `--offline`.
+    Offline,
 }
 
 impl MissingReason {
@@ -233,6 +235,7 @@ impl MissingReason {
             MissingReason::Empty => "empty",
             MissingReason::WrongKind => "wrong kind",
             MissingReason::Timeout => "timeout",
+            MissingReason::Offline => "offline",
         }
     }
 }

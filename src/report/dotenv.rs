@@ -65,6 +65,7 @@ pub fn render(v: &Verdict, strict: bool) -> String {
         ("GONOGO_INCONCLUSIVE", c.inconclusive.to_string()),
         ("GONOGO_WAIVED", c.waived.to_string()),
         ("GONOGO_PASSED", c.pass.to_string()),
+        ("GONOGO_OFFLINE", v.offline.to_string()),
     ] {
         let _ = writeln!(out, "{k}={val}");
     }

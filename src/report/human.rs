@@ -47,10 +47,15 @@ pub fn render(v: &Verdict) -> String {
         .as_deref()
         .map(|p| format!("{p} · "))
         .unwrap_or_default();
+    let label = if v.offline {
+        format!("{} · OFFLINE", v.decision.label())
+    } else {
+        v.decision.label().to_string()
+    };
     let _ = writeln!(
         out,
         "{}  {project}stage {} {} ({}) · {}",
-        paint(decision_style(v.decision), v.decision.label()),
+        paint(decision_style(v.decision), &label),
         v.stage.number,
         v.stage.id,
         v.pack,
@@ -61,7 +66,7 @@ pub fn render(v: &Verdict) -> String {
         let _ = writeln!(out, "   {} {o}", paint(YELLOW, "override:"));
     }
 
-    let groups: [(&str, Style, Pick); 6] = [
+    let groups: [(&str, Style, Pick); 7] = [
         ("FAILED", RED, |o| *o == Outcome::Fail),
         ("INCONCLUSIVE", MAGENTA, |o| {
             matches!(o, Outcome::Inconclusive { .. })
@@ -70,6 +75,7 @@ pub fn render(v: &Verdict) -> String {
         ("INFO", CYAN, |o| *o == Outcome::Info),
         ("WAIVED", DIM, |o| *o == Outcome::Waived),
         ("PASSED", GREEN, |o| *o == Outcome::Pass),
+        ("NOT EVALUATED OFFLINE", DIM, |o| *o == Outcome::Offline),
     ];
     for (title, style, pick) in groups {
         let rules: Vec<&RuleResult> = v.results.iter().filter(|r| pick(&r.outcome)).collect();
@@ -78,7 +84,12 @@ pub fn render(v: &Verdict) -> String {
         }
         let _ = writeln!(out, "\n{}", paint(style, title));
         for r in rules {
-            rule(&mut out, v, r, title == "PASSED");
+            rule(
+                &mut out,
+                v,
+                r,
+                matches!(title, "PASSED" | "NOT EVALUATED OFFLINE"),
+            );
         }
     }
 

@@ -113,6 +113,16 @@ fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
                 xml(&first_line(&format!("waived: {}", r.message), 300))
             );
         }
+        Outcome::Offline => {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml(&first_line(
+                    &format!("not evaluated offline: {}", r.message),
+                    300
+                ))
+            );
+        }
         Outcome::Warn | Outcome::Info => {
             let _ = writeln!(
                 out,

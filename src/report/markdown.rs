@@ -73,6 +73,7 @@ fn icon(o: &Outcome) -> &'static str {
         Outcome::Info => "ℹ️",
         Outcome::Waived => "🏳️",
         Outcome::Inconclusive { .. } => "❔",
+        Outcome::Offline => "⏸️",
     }
 }
 
@@ -141,9 +142,10 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "## {} {} — {project}stage {} {} ({}, {})\n",
+        "## {} {}{} — {project}stage {} {} ({}, {})\n",
         decision_icon(v.decision),
         v.decision.label(),
+        if v.offline { " · OFFLINE" } else { "" },
         v.stage.number,
         escape(&v.stage.id),
         escape(&v.pack),
