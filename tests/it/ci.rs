@@ -1,26 +1,13 @@
 //! The binary in CI roles: several reports from one `check`, the GitHub Actions step files and
 //! annotations, and `gonogo publish` of a verdict written by an earlier (untrusted) job.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn example() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/stage3-nogo")
-}
+use crate::support::{self, gonogo};
 
-fn gonogo() -> Command {
-    let mut c = Command::cargo_bin("gonogo").unwrap();
-    c.env("NO_COLOR", "1")
-        .env_remove("GONOGO_STAGE")
-        .env_remove("GONOGO_ENVIRONMENT")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT");
-    c
+fn example() -> std::path::PathBuf {
+    support::example("stage3-nogo")
 }
 
 #[test]
@@ -153,35 +140,22 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
     assert_eq!(status.code(), Some(1));
 
     let server = MockServer::start().await;
-    let status_fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/api/gitlab/commit-status.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let status_fixture = support::json_fixture("api/gitlab/commit-status.json");
     Mock::given(method("POST"))
         .and(path("/api/v4/projects/42/statuses/abc123"))
         .respond_with(ResponseTemplate::new(201).set_body_json(status_fixture))
         .expect(1)
         .mount(&server)
         .await;
-    let uri = server.uri();
-    let v = verdict.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        gonogo()
-            .env("GONOGO_GITLAB_TOKEN", "glpat-SECRET-cli")
-            .env("CI_API_V4_URL", format!("{uri}/api/v4"))
-            .env("CI_PROJECT_ID", "42")
-            .env_remove("CI_MERGE_REQUEST_IID")
-            .args(["publish", "--gitlab", "--sha", "abc123"])
-            .arg(&v)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let mut publish = gonogo();
+    publish
+        .env("GONOGO_GITLAB_TOKEN", "glpat-SECRET-cli")
+        .env("CI_API_V4_URL", format!("{}/api/v4", server.uri()))
+        .env("CI_PROJECT_ID", "42")
+        .env_remove("CI_MERGE_REQUEST_IID")
+        .args(["publish", "--gitlab", "--sha", "abc123"])
+        .arg(&verdict);
+    let out = support::output(publish).await;
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(

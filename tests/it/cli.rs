@@ -2,10 +2,9 @@
 //! configuration errors. Projects are written to temporary folders; a custom pack keeps these
 //! tests independent of the Cloud Pi Native rules.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::support::{Project, gonogo, status};
 
 const TEAM_PACK: &str = r#"
 pack: team
@@ -42,66 +41,12 @@ rules:
     check: {kind: markdown-sections, file: PLAN.md, sections: [Context, Risks]}
 "#;
 
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-impl Project {
-    fn new(config: &str) -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        let p = Project { dir };
-        p.write("gonogo.yaml", config);
-        p.write("team-pack.yaml", TEAM_PACK);
-        p
-    }
-
-    fn write(&self, name: &str, text: &str) -> &Project {
-        let path = self.dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        self
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn gonogo(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("gonogo")
-            .unwrap()
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("GONOGO_STAGE")
-            .env_remove("GONOGO_ENVIRONMENT")
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn check_json(&self, extra: &[&str]) -> (i32, Value) {
-        let mut args = vec!["check", "--format", "json", "--today", "2026-11-29"];
-        args.extend_from_slice(extra);
-        let (code, out, err) = self.gonogo(&args);
-        let v: Value = serde_json::from_str(&out)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {out}\nstderr: {err}"));
-        (code, v)
-    }
-}
-
-fn outcome<'a>(verdict: &'a Value, id: &str) -> &'a str {
-    verdict["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no result for {id} in {verdict}"))["outcome"]["status"]
-        .as_str()
-        .unwrap()
+/// A project on the team pack, with this gonogo.yaml.
+fn project(config: &str) -> Project {
+    let p = Project::new();
+    p.write("gonogo.yaml", config)
+        .write("team-pack.yaml", TEAM_PACK);
+    p
 }
 
 const GOOD_ANSWERS: &str = "owner: team-a\nsponsor: {name: Alice}\ntier: gold\n";
@@ -113,7 +58,7 @@ fn team_config(stage: &str, extra: &str) -> String {
 
 #[test]
 fn go_when_every_rule_passes_exit_0() {
-    let p = Project::new(&team_config("staging", ""));
+    let p = project(&team_config("staging", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", GOOD_ANSWERS)
         .write("PLAN.md", GOOD_PLAN);
@@ -126,13 +71,13 @@ fn go_when_every_rule_passes_exit_0() {
 
 #[test]
 fn stages_are_cumulative_and_raise_levels() {
-    let p = Project::new(&team_config("dev", ""));
+    let p = project(&team_config("dev", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", "owner: team-a\ntier: bronze\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "a warn rule alone does not block: {v}");
     assert_eq!(v["decision"], "go_with_warnings");
-    assert_eq!(outcome(&v, "T-ANSWERS"), "warn");
+    assert_eq!(status(&v, "T-ANSWERS"), "warn");
     assert!(
         v["results"]
             .as_array()
@@ -144,7 +89,7 @@ fn stages_are_cumulative_and_raise_levels() {
 
     let (code, v) = p.check_json(&["--stage", "staging"]);
     assert_eq!(code, 1, "raised to fail at staging: {v}");
-    assert_eq!(outcome(&v, "T-ANSWERS"), "fail");
+    assert_eq!(status(&v, "T-ANSWERS"), "fail");
     let items = v["results"]
         .as_array()
         .unwrap()
@@ -158,7 +103,7 @@ fn stages_are_cumulative_and_raise_levels() {
 
 #[test]
 fn strict_turns_warnings_into_exit_2() {
-    let p = Project::new(&team_config("1", ""));
+    let p = project(&team_config("1", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", "owner: x\n");
     assert_eq!(p.check_json(&[]).0, 0);
@@ -167,19 +112,19 @@ fn strict_turns_warnings_into_exit_2() {
 
 #[test]
 fn per_environment_levels() {
-    let p = Project::new(&team_config("prod", ""));
+    let p = project(&team_config("prod", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", GOOD_ANSWERS)
         .write("PLAN.md", "# Plan\n## Context\nTODO\n");
     let (code, v) = p.check_json(&[]);
-    assert_eq!((code, outcome(&v, "T-PLAN")), (0, "warn"), "nonprod warns");
+    assert_eq!((code, status(&v, "T-PLAN")), (0, "warn"), "nonprod warns");
     let (code, v) = p.check_json(&["--environment", "prod"]);
-    assert_eq!((code, outcome(&v, "T-PLAN")), (1, "fail"), "prod fails");
+    assert_eq!((code, status(&v, "T-PLAN")), (1, "fail"), "prod fails");
 }
 
 #[test]
 fn missing_evidence_is_inconclusive_exit_3_never_a_pass() {
-    let p = Project::new(&team_config("staging", ""));
+    let p = project(&team_config("staging", ""));
     p.write("README.md", "hi").write("PLAN.md", GOOD_PLAN);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 3, "{v}");
@@ -199,22 +144,22 @@ fn missing_evidence_is_inconclusive_exit_3_never_a_pass() {
 
 #[test]
 fn a_failure_outranks_inconclusive() {
-    let p = Project::new(&team_config("staging", ""));
+    let p = project(&team_config("staging", ""));
     p.write("PLAN.md", GOOD_PLAN);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 1, "{v}");
-    assert_eq!(outcome(&v, "T-README"), "fail");
-    assert_eq!(outcome(&v, "T-ANSWERS"), "inconclusive");
+    assert_eq!(status(&v, "T-README"), "fail");
+    assert_eq!(status(&v, "T-ANSWERS"), "inconclusive");
 }
 
 #[test]
 fn waivers_apply_until_they_expire_and_are_reported() {
     let waiver = "waivers:\n  - rule: T-README\n    reason: docs move to the wiki\n    expires: 2026-12-01\n    ticket: OPS-12\n";
-    let p = Project::new(&team_config("dev", waiver));
+    let p = project(&team_config("dev", waiver));
     p.write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(outcome(&v, "T-README"), "waived");
+    assert_eq!(status(&v, "T-README"), "waived");
     assert_eq!(v["waivers"][0]["state"], "applied");
     assert_eq!(v["waivers"][0]["expiring_soon"], true);
     assert!(
@@ -227,7 +172,7 @@ fn waivers_apply_until_they_expire_and_are_reported() {
 
     let (code, v) = p.check_json(&["--today", "2026-12-02"]);
     assert_eq!(code, 1, "an expired waiver no longer applies: {v}");
-    assert_eq!(outcome(&v, "T-README"), "fail");
+    assert_eq!(status(&v, "T-README"), "fail");
     assert_eq!(v["waivers"][0]["state"], "expired");
     assert!(v["notices"].to_string().contains("expired on 2026-12-01"));
 }
@@ -235,7 +180,7 @@ fn waivers_apply_until_they_expire_and_are_reported() {
 #[test]
 fn unused_waivers_are_reported() {
     let waiver = "waivers:\n  - rule: T-README\n    match: nothing-*\n    reason: r\n    expires: 2027-06-01\n";
-    let p = Project::new(&team_config("dev", waiver));
+    let p = project(&team_config("dev", waiver));
     p.write("README.md", "hi")
         .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
@@ -247,7 +192,7 @@ fn unused_waivers_are_reported() {
 #[test]
 fn item_waivers_remove_matching_items_only() {
     let waiver = "waivers:\n  - rule: T-ANSWERS\n    match: sponsor.*\n    reason: sponsor named next week\n    expires: 2027-01-15\n";
-    let p = Project::new(&team_config("staging", waiver));
+    let p = project(&team_config("staging", waiver));
     p.write("README.md", "hi")
         .write("PLAN.md", GOOD_PLAN)
         .write("answers.yaml", "owner: a\ntier: gold\n");
@@ -266,21 +211,21 @@ fn item_waivers_remove_matching_items_only() {
 #[test]
 fn loosening_a_fail_rule_needs_a_waiver() {
     let overrides = "overrides:\n  - rule: T-README\n    level: warn\n";
-    let p = Project::new("pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\n");
+    let p = project("pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\n");
     p.write("loosen.yaml", overrides)
         .write("answers.yaml", GOOD_ANSWERS);
-    let (code, _, err) = p.gonogo(&["check", "--today", "2026-11-29"]);
+    let (code, _, err) = p.run(&["check", "--today", "2026-11-29"]);
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("override loosens fail rule T-README"), "{err}");
 
-    let p = Project::new(
+    let p = project(
         "pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\nwaivers:\n  - {rule: T-README, reason: wiki migration, expires: 2027-01-31}\n",
     );
     p.write("loosen.yaml", overrides)
         .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(outcome(&v, "T-README"), "waived");
+    assert_eq!(status(&v, "T-README"), "waived");
     assert!(
         v["notices"]
             .to_string()
@@ -293,22 +238,22 @@ fn loosening_a_fail_rule_needs_a_waiver() {
 #[test]
 fn tightening_needs_nothing() {
     let overrides = "overrides:\n  - rule: T-ANSWERS\n    level: fail\n";
-    let p = Project::new("pack: team\nrules: [team-pack.yaml, tighten.yaml]\nstage: dev\n");
+    let p = project("pack: team\nrules: [team-pack.yaml, tighten.yaml]\nstage: dev\n");
     p.write("tighten.yaml", overrides)
         .write("README.md", "x")
         .write("answers.yaml", "owner: a\n");
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 1, "{v}");
-    assert_eq!(outcome(&v, "T-ANSWERS"), "fail");
+    assert_eq!(status(&v, "T-ANSWERS"), "fail");
 }
 
 #[test]
 fn json_verdict_records_every_input() {
-    let p = Project::new(&team_config("dev", ""));
+    let p = project(&team_config("dev", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", GOOD_ANSWERS);
     let out = p.path().join("out/verdict.json");
-    let (code, _, err) = p.gonogo(&["check", "--output", out.to_str().unwrap()]);
+    let (code, _, err) = p.run(&["check", "--output", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     let answers = v["sources"]
@@ -334,18 +279,18 @@ fn json_verdict_records_every_input() {
 
 #[test]
 fn configuration_errors_are_all_reported_with_positions() {
-    let p = Project::new(
+    let p = project(
         "project: demo\nstge: 3\nenvironment: production\nsources:\n  tests:\n    kind: junitt\n    path: r.xml\n  cov:\n    paht: c.xml\nwaivers:\n  - rule: T-README\n    expires: 2026-12-31\n",
     );
-    let (code, _, err) = p.gonogo(&["validate"]);
+    let (code, _, err) = p.run(&["validate"]);
     assert_eq!(code, 4);
     insta::assert_snapshot!(err);
 }
 
 #[test]
 fn unknown_stage_lists_the_stages() {
-    let p = Project::new(&team_config("qa", ""));
-    let (code, _, err) = p.gonogo(&["check"]);
+    let p = project(&team_config("qa", ""));
+    let (code, _, err) = p.run(&["check"]);
     assert_eq!(code, 4);
     assert!(
         err.contains("unknown stage `qa`: this pack has 1 (dev), 2 (staging), 3 (prod)"),
@@ -356,12 +301,12 @@ fn unknown_stage_lists_the_stages() {
 
 #[test]
 fn unknown_check_kind_in_a_rule_file_points_at_it() {
-    let p = Project::new("pack: team\nrules: [team-pack.yaml, mine.yaml]\nstage: dev\n");
+    let p = project("pack: team\nrules: [team-pack.yaml, mine.yaml]\nstage: dev\n");
     p.write(
         "mine.yaml",
         "rules:\n  - id: MINE-1\n    title: t\n    why: w\n    reference: r\n    level: fail\n    check: {kind: test, source: tests}\n",
     );
-    let (code, _, err) = p.gonogo(&["validate"]);
+    let (code, _, err) = p.run(&["validate"]);
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("unknown value `test`"), "{err}");
     assert!(err.contains("did you mean `tests`?"), "{err}");
@@ -370,24 +315,18 @@ fn unknown_check_kind_in_a_rule_file_points_at_it() {
 
 #[test]
 fn missing_config_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .current_dir(dir.path())
-        .arg("check")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("gonogo init"));
+    let (code, _, err) = Project::new().run(&["check"]);
+    assert_eq!(code, 4);
+    assert!(err.contains("gonogo init"), "{err}");
 }
 
 #[test]
 fn explain_lists_rules_and_where_evidence_comes_from_without_reading() {
-    let p = Project::new(&team_config(
+    let p = project(&team_config(
         "staging",
         "sources:\n  unused: {path: nowhere.xml}\n",
     ));
-    let (code, out, err) = p.gonogo(&["explain"]);
+    let (code, out, err) = p.run(&["explain"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("T-PLAN"), "{out}");
     assert!(
@@ -399,12 +338,11 @@ fn explain_lists_rules_and_where_evidence_comes_from_without_reading() {
 
 #[test]
 fn env_variables_override_the_file() {
-    let p = Project::new(&team_config("dev", ""));
+    let p = project(&team_config("dev", ""));
     p.write("README.md", "hi")
         .write("answers.yaml", "owner: x\n");
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .current_dir(p.path())
+    let out = p
+        .gonogo()
         .env("GONOGO_STAGE", "staging")
         .args(["check", "--format", "json"])
         .output()
@@ -415,10 +353,10 @@ fn env_variables_override_the_file() {
 
 #[test]
 fn human_report_leads_with_the_decision() {
-    let p = Project::new(&team_config("staging", ""));
+    let p = project(&team_config("staging", ""));
     p.write("PLAN.md", GOOD_PLAN)
         .write("answers.yaml", GOOD_ANSWERS);
-    let (code, out, _) = p.gonogo(&["check", "--today", "2026-11-29"]);
+    let (code, out, _) = p.run(&["check", "--today", "2026-11-29"]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();
     assert!(
@@ -436,21 +374,13 @@ fn human_report_leads_with_the_decision() {
 
 #[test]
 fn usage_errors_exit_4_not_clap_s_2() {
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .args(["check", "--bogus"])
-        .output()
-        .unwrap();
+    let out = gonogo().args(["check", "--bogus"]).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(4),
         "2 means warnings under --strict"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .arg("--version")
-        .output()
-        .unwrap();
+    let out = gonogo().arg("--version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
 }

@@ -4,30 +4,27 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
-use serde_json::Value;
 use wiremock::matchers::{header_exists, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{self, Project, TODAY, free_port, result, status, verdict};
 
 const TOKEN: &str = "gnt-Zq8LkP3vX9-very-secret";
 const PASSWORD: &str = "pw-Hq7Yt2-also-secret";
 
-fn write_project(dir: &Path, sources: &str, rules: &str) {
-    std::fs::write(
-        dir.join("gonogo.yaml"),
-        format!("project: e\npack: e\nrules: [pack.yaml]\nstage: prod\nsources:\n{sources}"),
+fn write_project(p: &Project, sources: &str, rules: &str) {
+    p.write(
+        "gonogo.yaml",
+        &format!("project: e\npack: e\nrules: [pack.yaml]\nstage: prod\nsources:\n{sources}"),
     )
-    .unwrap();
-    std::fs::write(
-        dir.join("pack.yaml"),
-        format!(
+    .write(
+        "pack.yaml",
+        &format!(
             "pack: e\ntitle: E\nstages: [{{number: 1, id: prod, title: Production}}]\nrules:\n{rules}"
         ),
-    )
-    .unwrap();
+    );
 }
 
 fn rule(id: &str, check: &str, expect: &str) -> String {
@@ -36,65 +33,13 @@ fn rule(id: &str, check: &str, expect: &str) -> String {
     )
 }
 
-/// Runs `gonogo check` in `dir` (blocking, off the async runtime) with extra env.
-async fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let dir = dir.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = Command::cargo_bin("gonogo").unwrap();
-        cmd.current_dir(&dir)
-            .env("NO_COLOR", "1")
-            .env_remove("HTTP_PROXY")
-            .env_remove("HTTPS_PROXY")
-            .env_remove("ALL_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("https_proxy")
-            .env_remove("all_proxy")
-            .env("NO_PROXY", "127.0.0.1,localhost")
-            .env_remove("GONOGO_CA_BUNDLE")
-            .args(["check", "--today", "2026-11-29"])
-            .args(&args);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn verdict(out: &Output) -> Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn status<'a>(v: &'a Value, id: &str) -> &'a str {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {v}"))["outcome"]["status"]
-        .as_str()
-        .unwrap()
-}
-
-fn result<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()
+/// Runs `gonogo check` in `p` (blocking, off the async runtime) with extra env.
+async fn run(p: &Project, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = p.gonogo();
+    cmd.args(["check", "--today", TODAY])
+        .args(args)
+        .envs(env.iter().copied());
+    support::output(cmd).await
 }
 
 const METRICS_TEXT: &str = "# HELP app_requests_total Requests.\n# TYPE app_requests_total counter\napp_requests_total{code=\"200\"} 12\n";
@@ -154,13 +99,13 @@ fn health_rules() -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn health_and_metrics_probes_decide_the_gate() {
     let good = app_server(true).await;
-    let dir = tempfile::tempdir().unwrap();
+    let p = Project::new();
     write_project(
-        dir.path(),
+        &p,
         &format!("  app: {{kind: http, url: \"{}\"}}\n", good.uri()),
         &health_rules(),
     );
-    let out = run(dir.path(), &["--format", "json"], &[]).await;
+    let out = run(&p, &["--format", "json"], &[]).await;
     let v = verdict(&out);
     assert_eq!(out.status.code(), Some(0), "{v}");
     for id in ["H-HEALTH", "H-DB", "H-METRICS"] {
@@ -169,11 +114,11 @@ async fn health_and_metrics_probes_decide_the_gate() {
 
     let bad = app_server(false).await;
     write_project(
-        dir.path(),
+        &p,
         &format!("  app: {{kind: http, url: \"{}\"}}\n", bad.uri()),
         &health_rules(),
     );
-    let out = run(dir.path(), &["--format", "json"], &[]).await;
+    let out = run(&p, &["--format", "json"], &[]).await;
     let v = verdict(&out);
     assert_eq!(out.status.code(), Some(1), "{v}");
     assert_eq!(
@@ -219,11 +164,8 @@ async fn secrets_never_appear_in_any_output() {
         )
         .mount(&app)
         .await;
-    let dead = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let dir = tempfile::tempdir().unwrap();
+    let dead = free_port();
+    let p = Project::new();
     let sources = format!(
         "  prom: {{kind: prometheus, url: \"{}\", auth: {{bearer_env: GONOGO_TEST_TOKEN}}}}\n\
          \x20 am: {{kind: alertmanager, url: \"{}\", auth: {{basic: {{username_env: GONOGO_TEST_USER, password_env: GONOGO_TEST_PASSWORD}}}}}}\n\
@@ -252,7 +194,7 @@ async fn secrets_never_appear_in_any_output() {
         ),
     ]
     .concat();
-    write_project(dir.path(), &sources, &rules);
+    write_project(&p, &sources, &rules);
     let env = [
         ("GONOGO_TEST_TOKEN", TOKEN),
         ("GONOGO_TEST_USER", "gate-bot"),
@@ -277,13 +219,13 @@ async fn secrets_never_appear_in_any_output() {
     ] {
         let mut env = env.to_vec();
         env.extend(extra);
-        let out = run(dir.path(), &args, &env).await;
+        let out = run(&p, &args, &env).await;
         assert_eq!(out.status.code(), Some(3), "all four are inconclusive");
         let mut texts = vec![
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         ];
-        if let Ok(v) = std::fs::read_to_string(dir.path().join("verdict.json")) {
+        if let Ok(v) = std::fs::read_to_string(p.path().join("verdict.json")) {
             texts.push(v);
         }
         for text in &texts {
@@ -338,9 +280,9 @@ async fn credentials_are_dropped_on_a_cross_origin_redirect() {
         )
         .mount(&app)
         .await;
-    let dir = tempfile::tempdir().unwrap();
+    let p = Project::new();
     write_project(
-        dir.path(),
+        &p,
         &format!(
             "  app: {{kind: http, url: \"{}\", auth: {{header: {{name: PRIVATE-TOKEN, value_env: GONOGO_TEST_TOKEN}}}}}}\n",
             app.uri()
@@ -351,12 +293,7 @@ async fn credentials_are_dropped_on_a_cross_origin_redirect() {
             "{status_code: \"== 200\"}",
         ),
     );
-    let out = run(
-        dir.path(),
-        &["--format", "json"],
-        &[("GONOGO_TEST_TOKEN", TOKEN)],
-    )
-    .await;
+    let out = run(&p, &["--format", "json"], &[("GONOGO_TEST_TOKEN", TOKEN)]).await;
     assert_eq!(out.status.code(), Some(0), "{}", verdict(&out));
     let there = elsewhere.received_requests().await.unwrap();
     assert_eq!(there.len(), 1);
@@ -388,7 +325,7 @@ fn proxy() -> (u16, std::thread::JoinHandle<String>) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn proxies_come_from_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
+    let p = Project::new();
     let probe = rule(
         "P",
         "{kind: http-health, source: app, path: /health}",
@@ -397,12 +334,12 @@ async fn proxies_come_from_the_environment() {
 
     let (port, seen) = proxy();
     write_project(
-        dir.path(),
+        &p,
         "  app: {kind: http, url: \"http://gonogo-proxy-test.invalid\"}\n",
         &probe,
     );
     let out = run(
-        dir.path(),
+        &p,
         &["--format", "json"],
         &[
             ("HTTP_PROXY", &format!("http://127.0.0.1:{port}")),
@@ -418,12 +355,12 @@ async fn proxies_come_from_the_environment() {
 
     let (port, seen) = proxy();
     write_project(
-        dir.path(),
+        &p,
         "  app: {kind: http, url: \"https://gonogo-proxy-test.invalid\"}\n",
         &probe,
     );
     let out = run(
-        dir.path(),
+        &p,
         &["--format", "json"],
         &[
             ("HTTPS_PROXY", &format!("http://127.0.0.1:{port}")),
@@ -440,17 +377,14 @@ async fn proxies_come_from_the_environment() {
     );
 
     let app = app_server(true).await;
-    let dead = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let dead = free_port();
     write_project(
-        dir.path(),
+        &p,
         &format!("  app: {{kind: http, url: \"{}\"}}\n", app.uri()),
         &probe,
     );
     let out = run(
-        dir.path(),
+        &p,
         &["--format", "json"],
         &[
             ("HTTP_PROXY", &format!("http://127.0.0.1:{dead}")),
@@ -476,8 +410,8 @@ async fn an_extra_ca_bundle_is_trusted() {
         eprintln!("SKIPPED: openssl is not installed; the CA bundle test needs `openssl s_server`");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    let p = Project::new();
+    let d = p.path();
     let openssl = |args: &[&str]| {
         let out = std::process::Command::new("openssl")
             .current_dir(d)
@@ -539,10 +473,7 @@ async fn an_extra_ca_bundle_is_trusted() {
         "-out",
         "cert.pem",
     ]);
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let mut server = std::process::Command::new("openssl")
         .current_dir(d)
         .args([
@@ -561,7 +492,7 @@ async fn an_extra_ca_bundle_is_trusted() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     write_project(
-        d,
+        &p,
         &format!("  tls: {{kind: http, url: \"https://127.0.0.1:{port}\"}}\n"),
         &rule(
             "T",
@@ -569,10 +500,10 @@ async fn an_extra_ca_bundle_is_trusted() {
             "{status_code: \"== 200\"}",
         ),
     );
-    let untrusted = run(d, &["--format", "json"], &[]).await;
+    let untrusted = run(&p, &["--format", "json"], &[]).await;
     let bundle = d.join("ca.pem");
     let trusted = run(
-        d,
+        &p,
         &["--format", "json"],
         &[("GONOGO_CA_BUNDLE", bundle.to_str().unwrap())],
     )

@@ -1,40 +1,22 @@
 //! Every example under examples/ gives the verdict its README announces, and the rules it names.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::support::{self, gonogo, result, without_services};
+
 fn run(example: &str, extra: &[&str]) -> (i32, Value) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = root.join("examples").join(example).join("gonogo.yaml");
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
+    let out = gonogo()
         .args(["check", "--format", "json", "--config"])
-        .arg(&config)
+        .arg(support::example(example).join("gonogo.yaml"))
         .args(extra)
-        .env_remove("GONOGO_STAGE")
-        .env_remove("GONOGO_ENVIRONMENT")
         .output()
         .unwrap();
-    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{example}: not JSON ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), verdict)
+    (out.status.code().unwrap_or(-1), support::verdict(&out))
 }
 
 /// The exit code the example's README promises ("exit code N").
 fn announced(example: &str) -> i32 {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(example)
-            .join("README.md"),
-    )
-    .unwrap();
+    let readme = std::fs::read_to_string(support::example(example).join("README.md")).unwrap();
     let at = readme
         .find("exit code ")
         .expect("README announces an exit code")
@@ -54,7 +36,7 @@ fn failed(verdict: &Value) -> Vec<String> {
 
 #[test]
 fn every_example_gives_the_announced_exit_code() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let dir = support::root().join("examples");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -78,12 +60,7 @@ fn the_nogo_example_fails_on_its_two_real_problems() {
     let (code, v) = run("stage3-nogo", &[]);
     assert_eq!(code, 1);
     assert_eq!(failed(&v), vec!["CPN-S3-03", "CPN-S3-07"]);
-    let tests = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "CPN-S3-03")
-        .unwrap();
+    let tests = result(&v, "CPN-S3-03");
     assert!(
         tests["items"][0]["text"]
             .as_str()
@@ -143,16 +120,9 @@ fn stage1_previews_what_stage2_still_needs() {
 
 #[test]
 fn human_report_of_the_nogo_example() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .current_dir(root.join("examples/stage3-nogo"))
+    let out = without_services(&mut gonogo())
+        .current_dir(support::example("stage3-nogo"))
         .args(["check", "--today", "2026-11-29"])
-        .env("NO_COLOR", "1")
-        .env_remove("SHOP_CART_URL")
-        .env_remove("GONOGO_PROMETHEUS_URL")
-        .env_remove("GONOGO_STANDIN_URL")
-        .env_remove("GONOGO_ALERTMANAGER_URL")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

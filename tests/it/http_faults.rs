@@ -12,6 +12,8 @@ use gonogo::fetch::endpoints;
 use wiremock::matchers::{body_string_contains, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::{free_port, hits};
+
 fn client() -> Client {
     Client::new(&FetchOptions::default())
 }
@@ -20,17 +22,9 @@ fn spec(_url: &str) -> Access {
     Access::default()
 }
 
-async fn hits(server: &MockServer) -> usize {
-    server.received_requests().await.map_or(0, |r| r.len())
-}
-
 #[tokio::test]
 async fn a_server_that_is_down_is_unreachable_after_retries() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let url = format!("http://127.0.0.1:{port}/x");
+    let url = format!("http://127.0.0.1:{}/x", free_port());
     let started = Instant::now();
     let m = client().get_bytes(&url, &spec(&url)).await.unwrap_err();
     assert_eq!(m.reason, MissingReason::Unreachable);

@@ -3,22 +3,17 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
+use crate::support::{gonogo, ran, root};
+
 fn inspect(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    ran(&gonogo()
+        .current_dir(root())
         .arg("inspect")
         .args(args)
         .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .unwrap())
 }
 
 fn json_of(path: &str) -> Value {

@@ -2,12 +2,7 @@
 //! CPN id over the same folder (read once), levels per rule, item waivers, and fail-closed
 //! behaviour when the manifests are missing or unrendered.
 
-use std::path::Path;
-
-use assert_cmd::Command;
-use serde_json::Value;
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+use crate::support::{Project, fixture, result, status};
 
 const PACK: &str = r#"
 pack: k8s
@@ -51,76 +46,23 @@ rules:
     check: {kind: dockerfile, rules: [root-user]}
 "#;
 
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        let p = Project { dir };
-        p.write(
-            "gonogo.yaml",
-            "project: shop\npack: k8s\nrules: [k8s-pack.yaml]\nstage: sandbox\n",
-        );
-        p.write("k8s-pack.yaml", PACK);
-        p
-    }
-
-    fn write(&self, name: &str, text: &str) -> &Project {
-        let path = self.dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        self
-    }
-
-    fn copy(&self, fixture: &str, to: &str) -> &Project {
-        let text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).unwrap();
-        self.write(to, &text)
-    }
-
-    fn check(&self, extra: &[&str]) -> (i32, Value) {
-        let mut args = vec!["check", "--format", "json", "--today", "2026-11-29"];
-        args.extend_from_slice(extra);
-        let out = Command::cargo_bin("gonogo")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .env_remove("GONOGO_STAGE")
-            .env_remove("GONOGO_ENVIRONMENT")
-            .args(&args)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {stdout}\nstderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), v)
-    }
-}
-
-fn result<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no result for {id} in {v}"))
-}
-
-fn status<'a>(v: &'a Value, id: &str) -> &'a str {
-    result(v, id)["outcome"]["status"].as_str().unwrap()
+/// A project on the pack above, with no manifests and no Dockerfile yet.
+fn project() -> Project {
+    let p = Project::new();
+    p.write(
+        "gonogo.yaml",
+        "project: shop\npack: k8s\nrules: [k8s-pack.yaml]\nstage: sandbox\n",
+    )
+    .write("k8s-pack.yaml", PACK);
+    p
 }
 
 #[test]
 fn a_good_render_and_dockerfile_pass_every_rule() {
-    let p = Project::new();
+    let p = project();
     p.copy("k8s/good/render.yaml", "deploy/render.yaml")
         .copy("dockerfile/good.Dockerfile", "api/Dockerfile");
-    let (code, v) = p.check(&[]);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v:#}");
     for id in [
         "CPN-K8S-02",
@@ -146,10 +88,10 @@ fn a_good_render_and_dockerfile_pass_every_rule() {
 
 #[test]
 fn a_bad_render_fails_rule_by_rule_with_locations_and_waivers() {
-    let p = Project::new();
+    let p = project();
     p.copy("k8s/bad/render.yaml", "deploy/render.yaml")
         .copy("dockerfile/bad.Dockerfile", "Dockerfile");
-    let (code, v) = p.check(&[]);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["decision"], "no_go");
     assert_eq!(status(&v, "CPN-K8S-02"), "fail");
@@ -168,7 +110,7 @@ fn a_bad_render_fails_rule_by_rule_with_locations_and_waivers() {
         "gonogo.yaml",
         "project: shop\npack: k8s\nrules: [k8s-pack.yaml]\nstage: sandbox\nwaivers:\n  - {rule: CPN-K8S-02, match: \"Deployment/shop-web-dep/*\", reason: sizing in progress, expires: 2027-01-31}\n  - {rule: CPN-S2-10, match: \"Dockerfile\", reason: base image sets the user, expires: 2027-01-31}\n",
     );
-    let (_, v) = p.check(&[]);
+    let (_, v) = p.check_json(&[]);
     assert_eq!(
         status(&v, "CPN-K8S-02"),
         "pass",
@@ -185,8 +127,8 @@ fn a_bad_render_fails_rule_by_rule_with_locations_and_waivers() {
 
 #[test]
 fn one_probe_of_two_is_a_warning_not_a_failure() {
-    let p = Project::new();
-    let good = std::fs::read_to_string(Path::new(FIXTURES).join("k8s/good/render.yaml")).unwrap();
+    let p = project();
+    let good = fixture("k8s/good/render.yaml");
     let one_probe = good.replace(
         "          readinessProbe:\n            httpGet: {path: /ready, port: http}\n",
         "",
@@ -194,7 +136,7 @@ fn one_probe_of_two_is_a_warning_not_a_failure() {
     assert_ne!(one_probe, good);
     p.write("deploy/render.yaml", &one_probe)
         .copy("dockerfile/good.Dockerfile", "Dockerfile");
-    let (code, v) = p.check(&[]);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(
         status(&v, "CPN-K8S-03"),
         "warn",
@@ -206,16 +148,16 @@ fn one_probe_of_two_is_a_warning_not_a_failure() {
 
 #[test]
 fn missing_or_unrendered_manifests_are_inconclusive() {
-    let p = Project::new();
+    let p = project();
     p.copy("dockerfile/good.Dockerfile", "Dockerfile");
-    let (code, v) = p.check(&[]);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(code, 3, "{v:#}");
     assert_eq!(status(&v, "CPN-K8S-02"), "inconclusive");
     p.write(
         "deploy/templates/cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n",
     );
-    let (code, v) = p.check(&[]);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(code, 3, "{v:#}");
     let r = result(&v, "CPN-K8S-02").to_string();
     assert!(r.contains("deploy/templates/cm.yaml:6"), "{r}");

@@ -19,6 +19,8 @@
 //! saying what to set, when it is missing: `cargo test` lists it as ignored, and
 //! `cargo test -- --include-ignored` (what `.ci/run` runs) runs it.
 
+mod support;
+
 mod ci;
 mod cli;
 mod corpus;

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
 use gonogo::checks::Check;
 use gonogo::config::SourceSpec;
 use gonogo::evidence::{Missing, MissingReason, Value};
@@ -13,6 +12,8 @@ use gonogo::fetch::client::Client;
 use gonogo::fetch::endpoints;
 use gonogo::model::{Measurement, Need};
 use serde_json::json;
+
+use crate::support::{self, Project, TODAY, result};
 
 fn urls() -> Option<(String, String)> {
     match (
@@ -326,42 +327,25 @@ rules:
     check: {kind: alerts, source: am, matchers: ["severity=${severity}"]}
 "#;
 
-fn project(prom: &str, am: &str, vars: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pack.yaml"), PACK).unwrap();
-    std::fs::write(
-        dir.path().join("gonogo.yaml"),
-        format!(
+fn project(prom: &str, am: &str, vars: &str) -> Project {
+    let p = Project::new();
+    p.write("pack.yaml", PACK).write(
+        "gonogo.yaml",
+        &format!(
             "project: live\npack: live\nrules: [pack.yaml]\nstage: prod\nvars: {{{vars}}}\nsources:\n  prom: {{kind: prometheus, url: \"{prom}\"}}\n  am: {{kind: alertmanager, url: \"{am}\"}}\n"
         ),
-    )
-    .unwrap();
-    dir
+    );
+    p
 }
 
-fn check(dir: &tempfile::TempDir) -> (i32, serde_json::Value, String) {
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .args(["check", "--format", "json", "--today", "2026-11-29"])
+fn check(p: &Project) -> (i32, serde_json::Value, String) {
+    let out = p
+        .gonogo()
+        .args(["check", "--format", "json", "--today", TODAY])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let verdict = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {stderr}"));
-    (out.status.code().unwrap_or(-1), verdict, stderr)
-}
-
-fn outcome<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {v}"))
+    let (code, _, stderr) = support::ran(&out);
+    (code, support::verdict(&out), stderr)
 }
 
 #[test]
@@ -372,17 +356,17 @@ fn gonogo_check_end_to_end_exit_codes() {
     let (code, v, err) = check(&go);
     assert_eq!(code, 0, "GO expected: {v}\n{err}");
     for id in ["L-AVAIL", "L-ERRORS", "L-QUEUE", "L-ALERTS"] {
-        assert_eq!(outcome(&v, id)["outcome"]["status"], "pass", "{id}: {v}");
+        assert_eq!(result(&v, id)["outcome"]["status"], "pass", "{id}: {v}");
     }
-    let notes = outcome(&v, "L-QUEUE")["notes"].to_string();
+    let notes = result(&v, "L-QUEUE")["notes"].to_string();
     assert!(notes.contains("sampled 2 time(s)"), "{notes}");
 
     let nogo = project(&prom, &am, "queue_max: 10, severity: critical");
     let (code, v, _) = check(&nogo);
     assert_eq!(code, 1, "NO-GO expected: {v}");
-    assert_eq!(outcome(&v, "L-ALERTS")["outcome"]["status"], "fail");
+    assert_eq!(result(&v, "L-ALERTS")["outcome"]["status"], "fail");
     assert!(
-        outcome(&v, "L-ALERTS")["items"]
+        result(&v, "L-ALERTS")["items"]
             .to_string()
             .contains("GonogoDemoQueueBacklog")
     );
@@ -394,7 +378,7 @@ fn gonogo_check_end_to_end_exit_codes() {
     );
     let (code, v, _) = check(&unreachable);
     assert_eq!(code, 3, "INCONCLUSIVE expected: {v}");
-    assert_eq!(outcome(&v, "L-ALERTS")["outcome"]["status"], "inconclusive");
+    assert_eq!(result(&v, "L-ALERTS")["outcome"]["status"], "inconclusive");
 }
 
 #[test]
@@ -403,7 +387,7 @@ fn sampling_that_never_settles_fails_the_rule() {
     let dir = project(&prom, &am, "queue_max: 5, severity: none-such");
     let (code, v, _) = check(&dir);
     assert_eq!(code, 1, "{v}");
-    let r = outcome(&v, "L-QUEUE");
+    let r = result(&v, "L-QUEUE");
     assert_eq!(r["outcome"]["status"], "fail", "{r}");
     assert!(
         r["notes"]

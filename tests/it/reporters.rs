@@ -6,19 +6,11 @@
 use gonogo::eval::Verdict;
 use gonogo::report::{ReportFormat, render_report};
 
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/report/verdict.json"
-);
-
-fn verdict() -> Verdict {
-    let text = std::fs::read_to_string(FIXTURE).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
+use crate::support::{fixture, fixture_verdict as verdict};
 
 #[test]
 fn the_verdict_reads_back_unchanged() {
-    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    let text = fixture("report/verdict.json");
     let original: serde_json::Value = serde_json::from_str(&text).unwrap();
     let v: Verdict = serde_json::from_str(&text).unwrap();
     let again: serde_json::Value = serde_json::to_value(&v).unwrap();

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::{gonogo, root};
 
 const REGENERATE: &str = "regenerate with `cargo run -- rules --format markdown --out docs/rules` \
      and paste `cargo run -- rules --format summary` between the README's rules markers";
@@ -12,13 +12,12 @@ const REGENERATE: &str = "regenerate with `cargo run -- rules --format markdown 
 #[test]
 fn docs_rules_match_the_packs() {
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("gonogo")
-        .unwrap()
+    gonogo()
         .args(["rules", "--format", "markdown", "--out"])
         .arg(out.path())
         .assert()
         .success();
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let docs = root().join("docs/rules");
     let names = |dir: &Path| -> BTreeSet<String> {
         std::fs::read_dir(dir)
             .map(|d| {
@@ -50,15 +49,13 @@ fn docs_rules_match_the_packs() {
 
 #[test]
 fn readme_summary_matches_the_packs() {
-    let out = Command::cargo_bin("gonogo")
-        .unwrap()
+    let out = gonogo()
         .args(["rules", "--format", "summary"])
         .output()
         .unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme
         .find("<!-- rules:begin -->\n")
         .expect("README has a rules:begin marker")

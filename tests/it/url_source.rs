@@ -1,10 +1,11 @@
 //! A report source can be an HTTP(S) URL read through the shared client: the body goes through the
 //! same detection and parsers as a file, and the verdict records it without credentials.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{self, Project};
 
 const JUNIT: &str = r#"<testsuite name="s" tests="2"><testcase classname="c" name="ok"/><testcase classname="c" name="ko"><failure message="boom"/></testcase></testsuite>"#;
 
@@ -21,29 +22,19 @@ rules:
 "#;
 
 async fn run(config: &str, token: Option<&str>) -> (i32, Value, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("gonogo.yaml"), config).unwrap();
-    std::fs::write(dir.path().join("pack.yaml"), PACK).unwrap();
-    let mut cmd = Command::cargo_bin("gonogo").unwrap();
-    cmd.current_dir(dir.path())
-        .args(["check", "--format", "json", "-vv"]);
+    let p = Project::new();
+    p.write("gonogo.yaml", config).write("pack.yaml", PACK);
+    let mut cmd = p.gonogo();
+    cmd.args(["check", "--format", "json", "-vv"]);
     if let Some(t) = token {
         cmd.env("REPORT_TOKEN", t);
     } else {
         cmd.env_remove("REPORT_TOKEN");
     }
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let v: Value =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
-    (
-        out.status.code().unwrap_or(-1),
-        v,
-        format!("{stdout}{stderr}"),
-    )
+    let out = support::output(cmd).await;
+    let v = support::verdict(&out);
+    let (code, stdout, stderr) = support::ran(&out);
+    (code, v, format!("{stdout}{stderr}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

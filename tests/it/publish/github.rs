@@ -14,24 +14,10 @@ use gonogo::publish::{CiEnv, MARKER, PublishOptions};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::support::{client, fixture, fixture_verdict as verdict, json_fixture};
+
 const TOKEN: &str = "ghs_TESTSECRETtoken0123456789abcdefXYZ";
 const SHA: &str = "ce587453ced02b1526dfb4cb910479d431683101";
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn json_fixture(name: &str) -> serde_json::Value {
-    serde_json::from_str(&fixture(name)).unwrap()
-}
-
-fn verdict() -> Verdict {
-    serde_json::from_str(&fixture("report/verdict.json")).unwrap()
-}
 
 /// The fixed verdict with `n` located findings on rule T-02.
 fn verdict_with_findings(n: usize) -> Verdict {
@@ -166,14 +152,6 @@ fn bodies(requests: &[Request], verb: &str, p: &str) -> Vec<serde_json::Value> {
         .filter(|r| r.method.as_str() == verb && r.url.path() == p)
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect()
-}
-
-/// The shared client, with retries that wait a millisecond instead of a second.
-fn client() -> gonogo::fetch::client::Client {
-    gonogo::fetch::client::Client::new(&gonogo::fetch::FetchOptions {
-        backoff: std::time::Duration::from_millis(1),
-        ..Default::default()
-    })
 }
 
 #[tokio::test]

@@ -5,30 +5,16 @@
 
 use std::sync::{Arc, Mutex};
 
-use gonogo::eval::Verdict;
 use gonogo::publish::gitlab::{self, Target};
 use gonogo::publish::{CiEnv, MARKER, PublishOptions};
 use wiremock::matchers::{header, method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::support::{client, fixture_verdict as verdict, json_fixture as fixture};
+
 const TOKEN: &str = "glpat-TESTSECRET0123456789abc";
 const SHA: &str = "ce587453ced02b1526dfb4cb910479d431683101";
 const NOTES: &str = "/api/v4/projects/42/merge_requests/7/notes";
-
-fn fixture(name: &str) -> serde_json::Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/tests/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap()
-}
-
-fn verdict() -> Verdict {
-    serde_json::from_value(fixture("report/verdict.json")).unwrap()
-}
 
 fn env(server: &MockServer, token: (&str, &str)) -> CiEnv {
     CiEnv::from_pairs([
@@ -115,14 +101,6 @@ async fn mount_notes(server: &MockServer, notes: &Notes) {
         .respond_with(UpdateNote(notes.clone()))
         .mount(server)
         .await;
-}
-
-/// The shared client, with retries that wait a millisecond instead of a second.
-fn client() -> gonogo::fetch::client::Client {
-    gonogo::fetch::client::Client::new(&gonogo::fetch::FetchOptions {
-        backoff: std::time::Duration::from_millis(1),
-        ..Default::default()
-    })
 }
 
 #[tokio::test]
