@@ -59,8 +59,14 @@ async fn app_server(healthy: bool) -> MockServer {
             "application/problem+json",
         )
     };
+    // A 503 is retried; `Retry-After: 0` makes the retries immediate instead of paying the
+    // binary's real backoff (the binary has no backoff setting).
     Mock::given(path("/health"))
-        .respond_with(ResponseTemplate::new(code).set_body_raw(body, ctype))
+        .respond_with(
+            ResponseTemplate::new(code)
+                .set_body_raw(body, ctype)
+                .insert_header("Retry-After", "0"),
+        )
         .mount(&server)
         .await;
     let metrics = if healthy {
@@ -165,7 +171,6 @@ async fn secrets_never_appear_in_any_output() {
         .mount(&app)
         .await;
     let dead = free_port();
-    let p = Project::new();
     let sources = format!(
         "  prom: {{kind: prometheus, url: \"{}\", auth: {{bearer_env: GONOGO_TEST_TOKEN}}}}\n\
          \x20 am: {{kind: alertmanager, url: \"{}\", auth: {{basic: {{username_env: GONOGO_TEST_USER, password_env: GONOGO_TEST_PASSWORD}}}}}}\n\
@@ -194,7 +199,6 @@ async fn secrets_never_appear_in_any_output() {
         ),
     ]
     .concat();
-    write_project(&p, &sources, &rules);
     let env = [
         ("GONOGO_TEST_TOKEN", TOKEN),
         ("GONOGO_TEST_USER", "gate-bot"),
@@ -209,17 +213,35 @@ async fn secrets_never_appear_in_any_output() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    for (args, extra) in [
+    let modes: [(&[&str], Option<(&str, &str)>); 3] = [
         (
-            vec!["-vv", "--format", "json", "--output", "verdict.json"],
+            &["-vv", "--format", "json", "--output", "verdict.json"],
             None,
         ),
-        (vec!["-vv", "--format", "human"], None),
-        (vec!["--format", "json"], Some(("RUST_LOG", "trace"))),
-    ] {
-        let mut env = env.to_vec();
-        env.extend(extra);
-        let out = run(&p, &args, &env).await;
+        (&["-vv", "--format", "human"], None),
+        (&["--format", "json"], Some(("RUST_LOG", "trace"))),
+    ];
+    // `down` pays the binary's real backoff before its last attempt (about 2 s), whose error
+    // text is what must not leak; `--deadline` would cut it short. So the three runs go at
+    // once, each in its own copy of the project.
+    let envs: Vec<Vec<(&str, &str)>> = modes
+        .iter()
+        .map(|(_, extra)| env.iter().copied().chain(*extra).collect())
+        .collect();
+    let projects: Vec<Project> = modes
+        .iter()
+        .map(|_| {
+            let p = Project::new();
+            write_project(&p, &sources, &rules);
+            p
+        })
+        .collect();
+    let (first, second, third) = tokio::join!(
+        run(&projects[0], modes[0].0, &envs[0]),
+        run(&projects[1], modes[1].0, &envs[1]),
+        run(&projects[2], modes[2].0, &envs[2]),
+    );
+    for (((args, extra), p), out) in modes.iter().zip(&projects).zip([first, second, third]) {
         assert_eq!(out.status.code(), Some(3), "all four are inconclusive");
         let mut texts = vec![
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -359,9 +381,11 @@ async fn proxies_come_from_the_environment() {
         "  app: {kind: http, url: \"https://gonogo-proxy-test.invalid\"}\n",
         &probe,
     );
+    // The refused tunnel is retried (a connection error); one second is enough for the first
+    // attempt and cuts the binary's real backoff short.
     let out = run(
         &p,
-        &["--format", "json"],
+        &["--format", "json", "--deadline", "1s"],
         &[
             ("HTTPS_PROXY", &format!("http://127.0.0.1:{port}")),
             ("NO_PROXY", ""),

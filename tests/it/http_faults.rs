@@ -1,6 +1,7 @@
 //! The shared HTTP client against misbehaving servers on 127.0.0.1: down, slow, flaky, rate
 //! limited, unauthorised, malformed, huge, redirecting. Each test asserts how many requests the
-//! server saw, so "retried" and "not retried" are facts, not assumptions.
+//! server saw, so "retried" and "not retried" are facts, not assumptions. Retries wait the
+//! test client's millisecond backoff (`support::fetch_options`), not the real 250 ms.
 
 use std::time::{Duration, Instant};
 
@@ -12,11 +13,7 @@ use gonogo::fetch::endpoints;
 use wiremock::matchers::{body_string_contains, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{free_port, hits};
-
-fn client() -> Client {
-    Client::new(&FetchOptions::default())
-}
+use crate::support::{client, fetch_options, free_port, hits};
 
 fn spec(_url: &str) -> Access {
     Access::default()
@@ -30,9 +27,10 @@ async fn a_server_that_is_down_is_unreachable_after_retries() {
     assert_eq!(m.reason, MissingReason::Unreachable);
     assert!(m.detail.contains("connection failed"), "{}", m.detail);
     assert!(m.detail.contains("after 4 attempts"), "{}", m.detail);
+    let first = fetch_options().backoff;
     assert!(
-        started.elapsed() >= Duration::from_millis(250 + 500 + 1000),
-        "backoff between attempts: {:?}",
+        started.elapsed() >= first * (1 + 2 + 4),
+        "three waits between the four attempts, doubling from {first:?}: {:?}",
         started.elapsed()
     );
 }
@@ -96,6 +94,8 @@ async fn a_500_then_200_is_retried_into_a_success() {
     assert_eq!(hits(&server).await, 2);
 }
 
+/// The one real wait here (a second): `Retry-After` counts in whole seconds, it wins over the
+/// millisecond backoff, and waiting that long is the fact under test.
 #[tokio::test]
 async fn a_429_waits_for_retry_after() {
     let server = MockServer::start().await;
@@ -154,7 +154,7 @@ async fn a_huge_body_is_cut_at_the_cap() {
         .await;
     let options = FetchOptions {
         max_body_bytes: 4096,
-        ..FetchOptions::default()
+        ..fetch_options()
     };
     let url = format!("{}/huge", server.uri());
     let m = Client::new(&options)

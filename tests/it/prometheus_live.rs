@@ -7,8 +7,6 @@ use std::time::Duration;
 use gonogo::checks::Check;
 use gonogo::config::SourceSpec;
 use gonogo::evidence::{Missing, MissingReason, Value};
-use gonogo::fetch::FetchOptions;
-use gonogo::fetch::client::Client;
 use gonogo::fetch::endpoints;
 use gonogo::model::{Measurement, Need};
 use serde_json::json;
@@ -43,8 +41,7 @@ async fn measure(kind: &str, url: &str, check: serde_json::Value) -> Result<Meas
     }
     .into_source("live")
     .unwrap();
-    let client = Client::new(&FetchOptions::default());
-    let evidence = endpoints::query(&spec, &request, &client).await?;
+    let evidence = endpoints::query(&spec, &request, &support::client()).await?;
     check.measure(&evidence, &mut |_| false)
 }
 
