@@ -1,6 +1,7 @@
 //! Against the real Prometheus and Alertmanager that `.ci/services.sh start` runs on 127.0.0.1,
 //! with the deterministic history it preloads (see the script's header for the series and their
-//! values). Each test says SKIPPED and returns when GONOGO_PROMETHEUS_URL is unset.
+//! values). Every test here is ignored by default, and fails saying so when run without the
+//! services' variables (`GONOGO_PROMETHEUS_URL`, `GONOGO_ALERTMANAGER_URL`).
 
 use std::time::Duration;
 
@@ -13,19 +14,12 @@ use serde_json::json;
 
 use crate::support::{self, Project, TODAY, result};
 
-fn urls() -> Option<(String, String)> {
-    match (
-        std::env::var("GONOGO_PROMETHEUS_URL"),
-        std::env::var("GONOGO_ALERTMANAGER_URL"),
-    ) {
-        (Ok(p), Ok(a)) => Some((p, a)),
-        _ => {
-            eprintln!(
-                "SKIPPED: GONOGO_PROMETHEUS_URL / GONOGO_ALERTMANAGER_URL are unset; run `source .ci/services.sh start` (or .ci/run) for the live Prometheus tests"
-            );
-            None
-        }
-    }
+/// The Prometheus and Alertmanager URLs `.ci/services.sh start` exports.
+fn urls() -> (String, String) {
+    (
+        support::service_url("GONOGO_PROMETHEUS_URL"),
+        support::service_url("GONOGO_ALERTMANAGER_URL"),
+    )
 }
 
 /// Fetches and measures `check` against a source of `kind` at `url`.
@@ -53,8 +47,9 @@ fn num(m: &Measurement, metric: &str) -> f64 {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn instant_query_of_the_scraped_target() {
-    let Some((prom, _)) = urls() else { return };
+    let (prom, _) = urls();
     let m = measure(
         "prometheus",
         &prom,
@@ -89,8 +84,9 @@ async fn instant_query_of_the_scraped_target() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn availability_over_seven_days_of_history() {
-    let Some((prom, _)) = urls() else { return };
+    let (prom, _) = urls();
     // The 7-day window slides past the end of the history as time passes, so the number of
     // samples in it is read too; a minute boundary between the two queries gets one more try.
     let query = |q: &str| json!({"kind": "metric", "query": q});
@@ -126,8 +122,9 @@ async fn availability_over_seven_days_of_history() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn range_queries_reduce_to_exact_values() {
-    let Some((prom, _)) = urls() else { return };
+    let (prom, _) = urls();
     let latency = |reduce: serde_json::Value| {
         let mut c = json!({"kind": "metric", "query": "gonogo_demo_latency_seconds",
             "range": {"window": "7d", "step": "1h"}});
@@ -170,8 +167,9 @@ async fn range_queries_reduce_to_exact_values() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn an_empty_result_is_inconclusive() {
-    let Some((prom, _)) = urls() else { return };
+    let (prom, _) = urls();
     let m = measure(
         "prometheus",
         &prom,
@@ -184,8 +182,9 @@ async fn an_empty_result_is_inconclusive() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn a_promql_syntax_error_keeps_the_api_message() {
-    let Some((prom, _)) = urls() else { return };
+    let (prom, _) = urls();
     let m = measure(
         "prometheus",
         &prom,
@@ -199,8 +198,9 @@ async fn a_promql_syntax_error_keeps_the_api_message() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn firing_alerts_are_counted_by_matchers() {
-    let Some((_, am)) = urls() else { return };
+    let (_, am) = urls();
     let m = measure(
         "alertmanager",
         &am,
@@ -234,8 +234,9 @@ async fn firing_alerts_are_counted_by_matchers() {
 }
 
 #[tokio::test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 async fn a_silenced_alert_is_excluded() {
-    let Some((_, am)) = urls() else { return };
+    let (_, am) = urls();
     let check = json!({"kind": "alerts", "matchers": ["purpose=silence-test"]});
     let before = measure("alertmanager", &am, check.clone()).await.unwrap();
     assert_eq!(num(&before, "firing"), 1.0);
@@ -247,7 +248,7 @@ async fn a_silenced_alert_is_excluded() {
         "startsAt": now.to_string(),
         "endsAt": (now + jiff::SignedDuration::from_mins(10)).to_string(),
         "createdBy": "gonogo tests",
-        "comment": "tests/prometheus_live.rs: a silenced alert does not count",
+        "comment": "tests/it/prometheus_live.rs: a silenced alert does not count",
     });
     let created: serde_json::Value = http
         .post(format!("{am}/api/v2/silences"))
@@ -346,8 +347,9 @@ fn check(p: &Project) -> (i32, serde_json::Value, String) {
 }
 
 #[test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 fn gonogo_check_end_to_end_exit_codes() {
-    let Some((prom, am)) = urls() else { return };
+    let (prom, am) = urls();
 
     let go = project(&prom, &am, "queue_max: 10, severity: none-such");
     let (code, v, err) = check(&go);
@@ -379,8 +381,9 @@ fn gonogo_check_end_to_end_exit_codes() {
 }
 
 #[test]
+#[ignore = "needs the live Prometheus and Alertmanager; .ci/run starts them"]
 fn sampling_that_never_settles_fails_the_rule() {
-    let Some((prom, am)) = urls() else { return };
+    let (prom, am) = urls();
     let dir = project(&prom, &am, "queue_max: 5, severity: none-such");
     let (code, v, _) = check(&dir);
     assert_eq!(code, 1, "{v}");

@@ -227,3 +227,30 @@ pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+// ---------------------------------------------------------------- outside the repository
+
+/// The shared corpus of real reports (`GONOGO_CORPUS`, relative to the crate root). Only ignored
+/// tests call this: without the variable they fail, saying how to run them.
+pub(crate) fn corpus() -> PathBuf {
+    let dir = std::env::var_os("GONOGO_CORPUS").unwrap_or_else(|| {
+        panic!(
+            "GONOGO_CORPUS is not set: this test reads the shared corpus of real reports. Point \
+             GONOGO_CORPUS at it (.ci/run uses ../shared/corpus) or run `cargo test` without \
+             --include-ignored"
+        )
+    });
+    root().join(dir)
+}
+
+/// A variable `.ci/services.sh start` exports (`GONOGO_PROMETHEUS_URL`, `SHOP_CART_URL`, ...).
+/// Only ignored tests call this: without the variable they fail, saying how to run them.
+pub(crate) fn service_url(var: &str) -> String {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!(
+            "{var} is not set: this test needs the live Prometheus, Alertmanager and example \
+             stand-in. Start them with `source .ci/services.sh start` (or run .ci/run), or run \
+             `cargo test` without --include-ignored"
+        ),
+    }
+}

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use gonogo::evidence::CoverageReport;
 use gonogo::parse::{ParseError, Position, clover, cobertura, gocover, jacoco, lcov, opencover};
 
+use crate::support::{corpus, fixture_path};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Cobertura,
@@ -218,16 +220,6 @@ fn corpus_expectations() -> Vec<(&'static str, Kind, Expect)> {
     ]
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("GONOGO_CORPUS")?;
-    let dir = PathBuf::from(dir);
-    Some(if dir.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
-    } else {
-        dir
-    })
-}
-
 fn check(name: &str, kind: Kind, result: Result<CoverageReport, ParseError>, expect: &Expect) {
     match (result, expect) {
         (Ok(r), Expect::Ok(want)) => {
@@ -271,13 +263,9 @@ fn check(name: &str, kind: Kind, result: Result<CoverageReport, ParseError>, exp
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn corpus_files_match_the_manifest() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!(
-            "SKIPPED: GONOGO_CORPUS is unset; set it to the shared corpus to check the coverage parsers"
-        );
-        return;
-    };
+    let dir = corpus();
     let manifest = fs::read_to_string(dir.join("MANIFEST.md")).expect("MANIFEST.md in the corpus");
     let expectations = corpus_expectations();
     for (name, kind, expect) in &expectations {
@@ -313,13 +301,9 @@ fn corpus_files_match_the_manifest() {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn sniffers_claim_exactly_their_own_corpus_files() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!(
-            "SKIPPED: GONOGO_CORPUS is unset; set it to the shared corpus to check the coverage sniffers"
-        );
-        return;
-    };
+    let dir = corpus();
     let expectations = corpus_expectations();
     for sub in fs::read_dir(&dir).expect("corpus dir") {
         let sub = sub.expect("entry").path();
@@ -357,9 +341,7 @@ fn sniffers_claim_exactly_their_own_corpus_files() {
 }
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/coverage")
-        .join(path)
+    fixture_path("coverage").join(path)
 }
 
 #[test]

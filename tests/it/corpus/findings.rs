@@ -1,7 +1,8 @@
 //! Every scan report of the shared corpus parses to the counts its MANIFEST states.
 //!
 //! The corpus lives outside the repository (`GONOGO_CORPUS`, relative paths resolved from the
-//! crate root); without it these tests say so loudly and pass.
+//! crate root); the tests that read it are ignored by default, and fail saying so when run
+//! without it.
 //!
 //! SARIF rows of the MANIFEST count results by `level`; the expected severities below apply the
 //! parser's documented mapping: the rule's `defaultConfiguration.level` when the result has none
@@ -19,21 +20,10 @@ use gonogo::parse::{
     ParseError, codequality, dependency_check, gitleaks, grype, npm_audit, osv, sarif, trivy,
 };
 
+use crate::support::{corpus, fixture_path};
+
 type Parser = fn(File) -> Result<FindingSet, ParseError>;
 type Sniffer = fn(&[u8]) -> bool;
-
-fn corpus() -> Option<PathBuf> {
-    let Some(dir) = std::env::var_os("GONOGO_CORPUS") else {
-        eprintln!("SKIPPED: GONOGO_CORPUS is unset; the corpus count checks did not run");
-        return None;
-    };
-    let dir = PathBuf::from(dir);
-    Some(if dir.is_absolute() {
-        dir
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir)
-    })
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -313,8 +303,9 @@ fn parse_case(dir: &std::path::Path, c: &Case) -> FindingSet {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn corpus_counts_match_the_manifest() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut failures = Vec::new();
     for c in CASES {
         let set = parse_case(&dir, c);
@@ -326,14 +317,6 @@ fn corpus_counts_match_the_manifest() {
         }
         let want_categories: BTreeMap<Category, u64> = c.categories.iter().copied().collect();
         let fixable = set.findings.iter().filter(|f| f.fixable).count() as u64;
-        eprintln!(
-            "{}: total {} {:?} {:?} fixable {fixable} notes {:?}",
-            c.file,
-            set.total(),
-            got,
-            categories,
-            set.notes
-        );
         if set.total() != c.total || got != want || categories != want_categories {
             failures.push(format!(
                 "{}: total {} (want {}), severities {got:?} (want {want:?}), categories {categories:?} (want {want_categories:?})",
@@ -355,8 +338,9 @@ fn corpus_counts_match_the_manifest() {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn corpus_details_spot_checks() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let find = |file: &str| {
         CASES
             .iter()
@@ -443,8 +427,9 @@ fn corpus_details_spot_checks() {
 
 /// Each sniffer claims its own corpus files and no other file of the corpus.
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn sniffers_claim_only_their_own_files() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut failures = Vec::new();
     let mut seen = 0;
     for entry in walk(&dir) {
@@ -493,9 +478,7 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
 }
 
 fn fixture(name: &str) -> File {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/findings")
-        .join(name);
+    let path = fixture_path("findings").join(name);
     File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

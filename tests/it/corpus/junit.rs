@@ -9,10 +9,12 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gonogo::evidence::TestReport;
 use gonogo::parse::{gitlab_test_report, junit};
+
+use crate::support::{corpus, fixture_path};
 
 struct Expect {
     file: &'static str,
@@ -163,15 +165,6 @@ const FIXTURES: &[Expect] = &[
     row("nextest/nextest-retries-junit.xml", [3, 2, 1, 0, 0, 1], &[]),
 ];
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("GONOGO_CORPUS")?);
-    Some(if dir.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
-    } else {
-        dir
-    })
-}
-
 fn parse_file(path: &Path) -> TestReport {
     let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let result = if path.extension().is_some_and(|e| e == "json") {
@@ -218,20 +211,16 @@ fn check(dir: &Path, rows: &[Expect]) {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn corpus_counts() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: GONOGO_CORPUS is unset, so the shared corpus was not checked");
-        return;
-    };
+    let dir = corpus();
     check(&dir, CORPUS);
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn every_corpus_junit_file_is_in_the_table() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: GONOGO_CORPUS is unset, so the shared corpus was not checked");
-        return;
-    };
+    let dir = corpus();
     let on_disk: BTreeSet<String> = std::fs::read_dir(dir.join("junit"))
         .expect("corpus junit directory")
         .map(|entry| {
@@ -286,11 +275,9 @@ fn manifest_counts(manifest: &str, file: &str) -> Option<[u64; 5]> {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn table_agrees_with_manifest() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: GONOGO_CORPUS is unset, so the shared corpus was not checked");
-        return;
-    };
+    let dir = corpus();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.md")).expect("MANIFEST.md");
     for expect in CORPUS {
         let manifest = manifest_counts(&manifest, expect.file)
@@ -314,15 +301,12 @@ fn table_agrees_with_manifest() {
 
 #[test]
 fn own_fixtures() {
-    check(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit"),
-        FIXTURES,
-    );
+    check(&fixture_path("junit"), FIXTURES);
 }
 
 #[test]
 fn own_fixture_details() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit");
+    let dir = fixture_path("junit");
     let r = parse_file(&dir.join("pytest/pytest-junit-xunit1.xml"));
     let failed = r
         .cases
@@ -359,11 +343,9 @@ fn own_fixture_details() {
 }
 
 #[test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 fn sniffers_claim_exactly_their_corpus_files() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: GONOGO_CORPUS is unset, so the shared corpus was not checked");
-        return;
-    };
+    let dir = corpus();
     let mut checked = 0;
     for kind in std::fs::read_dir(&dir).expect("corpus directory") {
         let kind = kind.expect("entry").path();

@@ -385,12 +385,9 @@ async fn a_request_for_another_system_is_the_wrong_kind() {
 }
 
 #[tokio::test]
+#[ignore = "needs GONOGO_CORPUS (the shared corpus of real reports); .ci/run runs it"]
 async fn corpus_examples_through_the_endpoint() {
-    let Some(corpus) = std::env::var_os("GONOGO_CORPUS") else {
-        eprintln!("SKIPPED: corpus_sonarqube_examples_through_the_endpoint (set GONOGO_CORPUS)");
-        return;
-    };
-    let corpus = here().join(corpus).join("sonarqube");
+    let corpus = crate::support::corpus().join("sonarqube");
     let read = |name: &str| std::fs::read(corpus.join(name)).unwrap();
     let server = MockServer::start().await;
     for (key, file) in [
