@@ -141,3 +141,47 @@ fn human_report_of_the_nogo_example() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
 }
+
+/// What changes from one run to the next in a verdict: when it ran and read its inputs, the
+/// inputs' modification times (a checkout's), the tool version, and durations.
+const RUN_DEPENDENT: &[(&str, &str)] = &[
+    (
+        r#""evaluated_at": "[^"]*""#,
+        r#""evaluated_at": "[evaluated_at]""#,
+    ),
+    (r#""read_at": "[^"]*""#, r#""read_at": "[read_at]""#),
+    (r#""modified": "[^"]*""#, r#""modified": "[modified]""#),
+    (r#""tool": "gonogo [^"]*""#, r#""tool": "gonogo [version]""#),
+    (
+        r#""([a-z_]*(?:duration|elapsed)[a-z_]*)": "?[0-9][^,\n]*"#,
+        r#""$1": "[duration]""#,
+    ),
+];
+
+/// The full JSON verdict of an offline example, as a snapshot: a change to any rule's outcome,
+/// message, items or evidence shows in review.
+fn verdict_snapshot(example: &str) {
+    let out = without_services(&mut gonogo())
+        .current_dir(support::example(example))
+        .args(["check", "--format", "json", "--today", support::TODAY])
+        .output()
+        .unwrap();
+    let verdict = support::verdict(&out);
+    assert_eq!(out.status.code(), Some(announced(example)), "{example}");
+    insta::with_settings!({
+        filters => RUN_DEPENDENT.to_vec(),
+        snapshot_suffix => example,
+    }, {
+        insta::assert_json_snapshot!("verdict", verdict);
+    });
+}
+
+#[test]
+fn verdict_of_the_stage1_example() {
+    verdict_snapshot("stage1-opportunity");
+}
+
+#[test]
+fn verdict_of_the_nogo_example() {
+    verdict_snapshot("stage3-nogo");
+}
