@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real Prometheus and Alertmanager on 127.0.0.1 for the live endpoint tests (tests/prometheus_live.rs).
+# Real Prometheus and Alertmanager on 127.0.0.1 for the live endpoint tests (tests/it/prometheus_live.rs).
 #
 #   source .ci/services.sh start   # exports GONOGO_PROMETHEUS_URL, GONOGO_ALERTMANAGER_URL, ...
 #   .ci/services.sh stop           # stops what start started (reads GONOGO_SERVICES_DIR)
@@ -31,7 +31,8 @@
 #
 # Ports: GONOGO_PROM_PORT (19090), GONOGO_AM_PORT (19093), GONOGO_TARGET_PORT (19091),
 # GONOGO_STANDIN_PORT (19092).
-# GONOGO_SKIP_SERVICES=1 skips everything (the live tests then say SKIPPED).
+# GONOGO_SKIP_SERVICES=1 skips everything (the live tests, run with --include-ignored, then fail
+# saying which variable is missing).
 
 gonogo_services_start() {
   if [ "${GONOGO_SKIP_SERVICES:-}" = 1 ]; then
