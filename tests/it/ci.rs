@@ -16,7 +16,7 @@ fn one_check_writes_every_requested_report() {
     let o = out.path();
     let result = gonogo()
         .current_dir(example())
-        .args(["check", "--format", "dotenv", "--today", "2026-11-02"])
+        .args(["check", "--format", "dotenv"])
         .arg("--report")
         .arg(format!("junit={}", o.join("gate-junit.xml").display()))
         .arg("--report")
@@ -84,7 +84,7 @@ fn under_github_actions_check_writes_summary_outputs_and_annotations() {
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
-        .args(["check", "--today", "2026-11-02", "--output"])
+        .args(["check", "--output"])
         .arg(&verdict)
         .output()
         .unwrap();
@@ -101,7 +101,7 @@ fn under_github_actions_check_writes_summary_outputs_and_annotations() {
     assert_eq!(
         o,
         format!(
-            "decision=no_go\nexit_code=1\nverdict={}\n",
+            "decision=no_go\nexit_code=1\nverdict={}\nerror=\n",
             verdict.display()
         )
     );
@@ -111,7 +111,7 @@ fn under_github_actions_check_writes_summary_outputs_and_annotations() {
         .current_dir(example())
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args(["check", "--format", "json", "--today", "2026-11-02"])
+        .args(["check", "--format", "json"])
         .output()
         .unwrap();
     let stdout = String::from_utf8(json.stdout).unwrap();
@@ -125,14 +125,7 @@ async fn publish_reads_a_verdict_from_an_earlier_job() {
     let verdict = dir.path().join("verdict.json");
     let status = gonogo()
         .current_dir(example())
-        .args([
-            "check",
-            "--today",
-            "2026-11-02",
-            "--format",
-            "json",
-            "--output",
-        ])
+        .args(["check", "--format", "json", "--output"])
         .arg(&verdict)
         .output()
         .unwrap()

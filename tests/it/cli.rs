@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Project, gonogo, status};
+use crate::support::{Project, day, gonogo, status};
 
 const TEAM_PACK: &str = r#"
 pack: team
@@ -154,8 +154,11 @@ fn a_failure_outranks_inconclusive() {
 
 #[test]
 fn waivers_apply_until_they_expire_and_are_reported() {
-    let waiver = "waivers:\n  - rule: T-README\n    reason: docs move to the wiki\n    expires: 2026-12-01\n    ticket: OPS-12\n";
-    let p = project(&team_config("dev", waiver));
+    let soon = day(2);
+    let waiver = format!(
+        "waivers:\n  - rule: T-README\n    reason: docs move to the wiki\n    expires: {soon}\n    ticket: OPS-12\n"
+    );
+    let p = project(&team_config("dev", &waiver));
     p.write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
     assert_eq!(code, 0, "{v}");
@@ -165,22 +168,35 @@ fn waivers_apply_until_they_expire_and_are_reported() {
     assert!(
         v["notices"]
             .to_string()
-            .contains("expires on 2026-12-01 (2 days left)"),
+            .contains(&format!("expires on {soon} (2 days left)")),
         "{}",
         v["notices"]
     );
 
-    let (code, v) = p.check_json(&["--today", "2026-12-02"]);
+    let gone = day(-1);
+    let waiver = format!(
+        "waivers:\n  - rule: T-README\n    reason: docs move to the wiki\n    expires: {gone}\n    ticket: OPS-12\n"
+    );
+    let p = project(&team_config("dev", &waiver));
+    p.write("answers.yaml", GOOD_ANSWERS);
+    let (code, v) = p.check_json(&[]);
     assert_eq!(code, 1, "an expired waiver no longer applies: {v}");
     assert_eq!(status(&v, "T-README"), "fail");
     assert_eq!(v["waivers"][0]["state"], "expired");
-    assert!(v["notices"].to_string().contains("expired on 2026-12-01"));
+    assert!(
+        v["notices"]
+            .to_string()
+            .contains(&format!("expired on {gone}"))
+    );
 }
 
 #[test]
 fn unused_waivers_are_reported() {
-    let waiver = "waivers:\n  - rule: T-README\n    match: nothing-*\n    reason: r\n    expires: 2027-06-01\n";
-    let p = project(&team_config("dev", waiver));
+    let waiver = format!(
+        "waivers:\n  - rule: T-README\n    match: nothing-*\n    reason: r\n    expires: {}\n",
+        day(180)
+    );
+    let p = project(&team_config("dev", &waiver));
     p.write("README.md", "hi")
         .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
@@ -191,8 +207,11 @@ fn unused_waivers_are_reported() {
 
 #[test]
 fn item_waivers_remove_matching_items_only() {
-    let waiver = "waivers:\n  - rule: T-ANSWERS\n    match: sponsor.*\n    reason: sponsor named next week\n    expires: 2027-01-15\n";
-    let p = project(&team_config("staging", waiver));
+    let waiver = format!(
+        "waivers:\n  - rule: T-ANSWERS\n    match: sponsor.*\n    reason: sponsor named next week\n    expires: {}\n",
+        day(40)
+    );
+    let p = project(&team_config("staging", &waiver));
     p.write("README.md", "hi")
         .write("PLAN.md", GOOD_PLAN)
         .write("answers.yaml", "owner: a\ntier: gold\n");
@@ -214,13 +233,14 @@ fn loosening_a_fail_rule_needs_a_waiver() {
     let p = project("pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\n");
     p.write("loosen.yaml", overrides)
         .write("answers.yaml", GOOD_ANSWERS);
-    let (code, _, err) = p.run(&["check", "--today", "2026-11-29"]);
+    let (code, _, err) = p.run(&["check"]);
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("override loosens fail rule T-README"), "{err}");
 
-    let p = project(
-        "pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\nwaivers:\n  - {rule: T-README, reason: wiki migration, expires: 2027-01-31}\n",
-    );
+    let p = project(&format!(
+        "pack: team\nrules: [team-pack.yaml, loosen.yaml]\nstage: dev\nwaivers:\n  - {{rule: T-README, reason: wiki migration, expires: {}}}\n",
+        day(60)
+    ));
     p.write("loosen.yaml", overrides)
         .write("answers.yaml", GOOD_ANSWERS);
     let (code, v) = p.check_json(&[]);
@@ -356,7 +376,7 @@ fn human_report_leads_with_the_decision() {
     let p = project(&team_config("staging", ""));
     p.write("PLAN.md", GOOD_PLAN)
         .write("answers.yaml", GOOD_ANSWERS);
-    let (code, out, _) = p.run(&["check", "--today", "2026-11-29"]);
+    let (code, out, _) = p.run(&["check"]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();
     assert!(

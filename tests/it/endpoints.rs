@@ -9,7 +9,7 @@ use std::process::Output;
 use wiremock::matchers::{header_exists, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{self, Project, TODAY, free_port, result, status, verdict};
+use crate::support::{self, Project, free_port, result, status, verdict};
 
 const TOKEN: &str = "gnt-Zq8LkP3vX9-very-secret";
 const PASSWORD: &str = "pw-Hq7Yt2-also-secret";
@@ -36,9 +36,7 @@ fn rule(id: &str, check: &str, expect: &str) -> String {
 /// Runs `gonogo check` in `p` (blocking, off the async runtime) with extra env.
 async fn run(p: &Project, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = p.gonogo();
-    cmd.args(["check", "--today", TODAY])
-        .args(args)
-        .envs(env.iter().copied());
+    cmd.args(["check"]).args(args).envs(env.iter().copied());
     support::output(cmd).await
 }
 

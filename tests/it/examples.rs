@@ -135,16 +135,20 @@ fn stage1_previews_what_stage2_still_needs() {
 fn human_report_of_the_nogo_example() {
     let out = without_services(&mut gonogo())
         .current_dir(support::example("stage3-nogo"))
-        .args(["check", "--today", "2026-11-29"])
+        .args(["check"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
 }
 
-/// What changes from one run to the next in a verdict: when it ran and read its inputs, the
-/// inputs' modification times (a checkout's), the tool version, and durations.
+/// What changes from one run to the next in a verdict: the day and time it ran and read its
+/// inputs, the inputs' modification times (a checkout's), the tool version, and durations.
 const RUN_DEPENDENT: &[(&str, &str)] = &[
+    (
+        r#""evaluated_on": "[^"]*""#,
+        r#""evaluated_on": "[evaluated_on]""#,
+    ),
     (
         r#""evaluated_at": "[^"]*""#,
         r#""evaluated_at": "[evaluated_at]""#,
@@ -163,7 +167,7 @@ const RUN_DEPENDENT: &[(&str, &str)] = &[
 fn verdict_snapshot(example: &str) {
     let out = without_services(&mut gonogo())
         .current_dir(support::example(example))
-        .args(["check", "--format", "json", "--today", support::TODAY])
+        .args(["check", "--format", "json"])
         .output()
         .unwrap();
     let verdict = support::verdict(&out);

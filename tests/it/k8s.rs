@@ -108,7 +108,7 @@ fn a_bad_render_fails_rule_by_rule_with_locations_and_waivers() {
 
     p.write(
         "gonogo.yaml",
-        "project: shop\npack: k8s\nrules: [k8s-pack.yaml]\nstage: sandbox\nwaivers:\n  - {rule: CPN-K8S-02, match: \"Deployment/shop-web-dep/*\", reason: sizing in progress, expires: 2027-01-31}\n  - {rule: CPN-S2-10, match: \"Dockerfile\", reason: base image sets the user, expires: 2027-01-31}\n",
+        &format!("project: shop\npack: k8s\nrules: [k8s-pack.yaml]\nstage: sandbox\nwaivers:\n  - {{rule: CPN-K8S-02, match: \"Deployment/shop-web-dep/*\", reason: sizing in progress, expires: {d}}}\n  - {{rule: CPN-S2-10, match: \"Dockerfile\", reason: base image sets the user, expires: {d}}}\n", d = crate::support::day(60)),
     );
     let (_, v) = p.check_json(&[]);
     assert_eq!(

@@ -15,8 +15,15 @@ use gonogo::fetch::client::Client;
 use serde_json::Value;
 use wiremock::MockServer;
 
-/// The date checks run as (`--today`), so waiver expiry never depends on the day the tests run.
-pub(crate) const TODAY: &str = "2026-11-29";
+/// The day `offset` days from today (`YYYY-MM-DD`): gonogo evaluates as of the machine's date
+/// (the release binary takes no date override), so waivers in tests are dated from today.
+pub(crate) fn day(offset: i64) -> String {
+    let today = jiff::ZonedDateTime::now().date();
+    today
+        .checked_add(jiff::Span::new().days(offset))
+        .unwrap_or(today)
+        .to_string()
+}
 
 /// The crate root (where Cargo.toml is).
 pub(crate) fn root() -> &'static Path {
@@ -190,11 +197,11 @@ impl Project {
         ran(&self.gonogo().args(args).output().unwrap())
     }
 
-    /// `gonogo check --format json --today TODAY extra…`: exit code and verdict.
+    /// `gonogo check --format json extra…`: exit code and verdict.
     pub(crate) fn check_json(&self, extra: &[&str]) -> (i32, Value) {
         let out = self
             .gonogo()
-            .args(["check", "--format", "json", "--today", TODAY])
+            .args(["check", "--format", "json"])
             .args(extra)
             .output()
             .unwrap();

@@ -52,7 +52,13 @@ async fn a_url_report_is_fetched_with_auth_and_parsed() {
     );
     let (code, v, all_output) = run(&config, Some("s3cr3t-t0ken")).await;
     assert_eq!(code, 1, "one failing test: {v}");
-    assert_eq!(v["results"][0]["criteria"][0]["measured"], 1.0);
+    let failed = v["results"][0]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == "failed_total")
+        .unwrap();
+    assert_eq!(failed["measured"], 1.0);
     let location = v["sources"][0]["inputs"][0]["location"].as_str().unwrap();
     assert!(
         location.ends_with("/artifacts/junit.xml?private_token=***"),

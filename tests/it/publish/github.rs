@@ -424,8 +424,14 @@ fn the_step_summary_never_exceeds_what_is_left_of_one_mebibyte() {
 #[test]
 fn outputs_name_decision_exit_code_and_verdict() {
     let out = github::outputs(&verdict(), false, Some(std::path::Path::new("out/v.json")));
-    assert_eq!(out, "decision=no_go\nexit_code=1\nverdict=out/v.json\n");
+    assert_eq!(
+        out,
+        "decision=no_go\nexit_code=1\nverdict=out/v.json\nerror=\n"
+    );
     let mut v = verdict();
     v.decision = gonogo::eval::Decision::GoWithWarnings;
-    assert!(github::outputs(&v, true, None).contains("exit_code=2\nverdict=\n"));
+    assert!(
+        github::outputs(&v, true, None)
+            .contains("exit_code=2\nverdict=none (no JSON verdict was written)\nerror=\n")
+    );
 }
