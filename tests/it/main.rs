@@ -15,6 +15,10 @@ mod support;
 // The binary driven as a user would: exit codes, stages, waivers, overrides, configuration errors.
 mod cli;
 
+// The red-team review replayed: one test per defect, named after its number, and the cases it
+// found correct (docs/guarantees.md).
+mod adversarial;
+
 // The binary in CI roles: several reports from one check, GitHub step files and annotations,
 // `gonogo publish` of a verdict written by an earlier job.
 mod ci;
