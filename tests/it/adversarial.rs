@@ -86,9 +86,12 @@ fn control_the_passing_project_is_go_at_both_stages() {
 
 // ------------------------------------------------------------------ 1: token across hosts
 
+/// The headers of one request.
+type Headers = Vec<(String, String)>;
+
 /// Records every request's headers.
 #[derive(Clone, Default)]
-struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Vec<(String, String)>>>>);
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Headers>>>);
 
 impl Respond for Recorder {
     fn respond(&self, req: &Request) -> ResponseTemplate {
