@@ -137,8 +137,13 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     print(&report::render_report(&verdict, args.format, strict));
 
     if env.is_github_actions() {
-        let (commands, errors) =
-            publish::github::write_step_files(&verdict, strict, output.as_deref(), &env);
+        let (commands, errors) = publish::github::write_step_files(
+            &verdict,
+            strict,
+            output.as_deref(),
+            &env,
+            &publish::github::Workspace::new(&loaded.config.root, &env),
+        );
         let text: String = commands.iter().map(|c| format!("{c}\n")).collect();
         // Workflow commands go to stdout unless stdout carries a machine-readable report.
         if args.format == ReportFormat::Human {
@@ -160,7 +165,14 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
         };
         let client = crate::fetch::client::Client::new(&FetchOptions::default());
         let report = runtime.block_on(publish::publish_to(
-            &verdict, &platforms, None, None, options, &env, &client,
+            &verdict,
+            &platforms,
+            None,
+            None,
+            options,
+            &env,
+            &client,
+            &loaded.config.root,
         ));
         for line in report.lines() {
             super::eprint(&format!("{line}\n"));

@@ -75,6 +75,7 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
         options,
         &env,
         &client,
+        std::path::Path::new("."),
     ));
     for line in report.lines() {
         super::eprint(&format!("{line}\n"));

@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 use std::future::Future;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -71,9 +71,55 @@ pub struct Annotation {
     pub message: String,
 }
 
+/// Where the repository's files are, so that an annotation names a file only when it is one: a
+/// finding's "location" may be a Trivy target (`Python`, an image name), which GitHub would show
+/// as a broken file link.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory item paths are relative to (gonogo.yaml's).
+    pub project: PathBuf,
+    /// The repository's root (`GITHUB_WORKSPACE`), which annotation paths are relative to.
+    pub repository: PathBuf,
+}
+
+impl Workspace {
+    /// The project at `project`, in the repository GitHub checked out (`GITHUB_WORKSPACE`, else
+    /// the project itself).
+    pub fn new(project: &Path, env: &CiEnv) -> Workspace {
+        let project = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+        let repository = env
+            .get("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .unwrap_or_else(|| project.clone());
+        Workspace {
+            project,
+            repository,
+        }
+    }
+
+    /// `path` relative to the repository when it names a regular file inside it.
+    pub fn locate(&self, path: &str) -> Option<String> {
+        let p = Path::new(path);
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.project.join(p)
+        };
+        let full = std::fs::canonicalize(full).ok()?;
+        if !full.is_file() {
+            return None;
+        }
+        full.strip_prefix(&self.repository)
+            .ok()
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+    }
+}
+
 /// The annotations of a verdict, most severe first: located items of failed rules, failed
-/// rules without located items, then the same for warned rules.
-pub fn annotations(v: &Verdict) -> Vec<Annotation> {
+/// rules without located items, then the same for warned rules. A location that is not a file
+/// of the repository (a scanner's target name) goes into the message instead of `file=`.
+pub fn annotations(v: &Verdict, ws: &Workspace) -> Vec<Annotation> {
     let mut out = Vec::new();
     for error in [true, false] {
         for r in v.results.iter().filter(|r| {
@@ -97,12 +143,17 @@ pub fn annotations(v: &Verdict) -> Vec<Annotation> {
             }
             for item in located {
                 let loc = item.location.as_ref();
+                let path = loc.and_then(|l| ws.locate(&l.path));
+                let message = match (&path, loc) {
+                    (None, Some(l)) => format!("[{}] {}", l.path, first_line(&item.text, 1000)),
+                    _ => first_line(&item.text, 1000),
+                };
                 out.push(Annotation {
                     error,
-                    path: loc.map(|l| l.path.clone()),
-                    line: loc.and_then(|l| l.line),
+                    line: path.as_ref().and(loc.and_then(|l| l.line)),
+                    path,
                     title: title.clone(),
-                    message: first_line(&item.text, 1000),
+                    message,
                 });
             }
         }
@@ -120,8 +171,8 @@ fn rule_message(r: &RuleResult) -> String {
 
 /// Workflow commands for the step log, at most [`ANNOTATIONS_PER_TYPE`] per type: when there
 /// are more, the last slot says how many were left out and where to find them.
-pub fn workflow_commands(v: &Verdict) -> Vec<String> {
-    let all = annotations(v);
+pub fn workflow_commands(v: &Verdict, ws: &Workspace) -> Vec<String> {
+    let all = annotations(v, ws);
     let mut lines = Vec::new();
     for (error, kind, word) in [(true, "error", "failed"), (false, "warning", "warned")] {
         let of_kind: Vec<&Annotation> = all.iter().filter(|a| a.error == error).collect();
@@ -229,6 +280,7 @@ pub fn write_step_files(
     strict: bool,
     verdict_path: Option<&Path>,
     env: &CiEnv,
+    ws: &Workspace,
 ) -> (Vec<String>, Vec<String>) {
     let mut errors = Vec::new();
     if let Err(e) = write_step_summary(v, env) {
@@ -239,7 +291,7 @@ pub fn write_step_files(
     {
         errors.push(format!("cannot write the step outputs {path}: {e}"));
     }
-    (workflow_commands(v), errors)
+    (workflow_commands(v, ws), errors)
 }
 
 /// Where to publish: repository, commit, pull request, API, token.
@@ -438,8 +490,8 @@ fn conclusion(v: &Verdict, strict: bool) -> CheckRunConclusion {
     }
 }
 
-fn check_annotations(v: &Verdict) -> Vec<CheckRunOutputAnnotation> {
-    annotations(v)
+fn check_annotations(v: &Verdict, ws: &Workspace) -> Vec<CheckRunOutputAnnotation> {
+    annotations(v, ws)
         .into_iter()
         .filter_map(|a| {
             let path = a.path?;
@@ -489,6 +541,7 @@ pub async fn publish(
     options: PublishOptions,
     env: &CiEnv,
     client: &Client,
+    ws: &Workspace,
 ) -> PublishReport {
     let mut report = PublishReport::default();
     let crab = match target.client(client) {
@@ -504,7 +557,7 @@ pub async fn publish(
             None => report
                 .errors
                 .push("no commit SHA for the check run: set GITHUB_SHA or pass --sha".into()),
-            Some(sha) => match check_run(&crab, v, target, sha, options.strict).await {
+            Some(sha) => match check_run(&crab, v, target, sha, options.strict, ws).await {
                 Ok(line) => report.done.push(line),
                 Err((status, e)) if refused(status) => {
                     refused_once = true;
@@ -557,9 +610,10 @@ async fn check_run(
     target: &Target,
     sha: &str,
     strict: bool,
+    ws: &Workspace,
 ) -> Result<String, (Option<u16>, String)> {
     let checks = crab.checks(target.owner.as_str(), target.repo.as_str());
-    let mut rest = check_annotations(v);
+    let mut rest = check_annotations(v, ws);
     let total = rest.len();
     let mut batches: Vec<Vec<CheckRunOutputAnnotation>> = Vec::new();
     while !rest.is_empty() {

@@ -133,8 +133,10 @@ pub async fn publish_to(
     options: PublishOptions,
     env: &CiEnv,
     client: &Client,
+    project: &std::path::Path,
 ) -> PublishReport {
     let mut report = PublishReport::default();
+    let ws = github::Workspace::new(project, env);
     if platforms.is_empty() {
         report.errors.push(
             "no platform to publish to: pass --github or --gitlab (or run under GitHub Actions / GitLab CI)".into(),
@@ -143,7 +145,9 @@ pub async fn publish_to(
     for p in platforms {
         match p {
             Platform::GitHub => match github::Target::from_env(env, pr, sha.clone()) {
-                Ok(t) => report.merge(github::publish(verdict, &t, options, env, client).await),
+                Ok(t) => {
+                    report.merge(github::publish(verdict, &t, options, env, client, &ws).await)
+                }
                 Err(e) => report.errors.push(format!("GitHub: {e}")),
             },
             Platform::GitLab => match gitlab::Target::from_env(env, pr, sha.clone()) {

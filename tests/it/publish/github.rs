@@ -20,6 +20,26 @@ const TOKEN: &str = "ghs_TESTSECRETtoken0123456789abcdefXYZ";
 const SHA: &str = "ce587453ced02b1526dfb4cb910479d431683101";
 
 /// The fixed verdict with `n` located findings on rule T-02.
+/// A repository holding the files the fixture verdict's items point at, so they can be annotated.
+fn workspace() -> github::Workspace {
+    static REPO: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = REPO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "package-lock.json",
+            "Dockerfile",
+            "src/test/java/shop/CartTest.java",
+            "dir,with:odd%name.txt",
+        ] {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x\n").unwrap();
+        }
+        dir
+    });
+    github::Workspace::new(dir.path(), &CiEnv::default())
+}
+
 fn verdict_with_findings(n: usize) -> Verdict {
     let mut v = verdict();
     v.results[1].items = (0..n)
@@ -165,7 +185,7 @@ async fn check_run_sends_annotations_in_batches_of_fifty() {
         comment: false,
         ..BOTH
     };
-    let report = github::publish(&v, &target, options, &e, &client()).await;
+    let report = github::publish(&v, &target, options, &e, &client(), &workspace()).await;
     assert!(report.errors.is_empty(), "{report:?}");
     assert!(report.degraded.is_empty(), "{report:?}");
 
@@ -208,7 +228,7 @@ async fn the_comment_is_created_once_then_updated_in_place() {
         ..BOTH
     };
 
-    let first = github::publish(&verdict(), &target, options, &e, &client()).await;
+    let first = github::publish(&verdict(), &target, options, &e, &client(), &workspace()).await;
     assert!(first.errors.is_empty(), "{first:?}");
     assert!(
         first.done.iter().any(|d| d.contains("created")),
@@ -216,7 +236,7 @@ async fn the_comment_is_created_once_then_updated_in_place() {
     );
     let mut better = verdict();
     better.decision = gonogo::eval::Decision::Go;
-    let second = github::publish(&better, &target, options, &e, &client()).await;
+    let second = github::publish(&better, &target, options, &e, &client(), &workspace()).await;
     assert!(second.errors.is_empty(), "{second:?}");
     assert!(
         second.done.iter().any(|d| d.contains("updated")),
@@ -263,7 +283,7 @@ async fn a_read_only_fork_token_degrades_to_the_step_summary() {
         ],
     );
     let target = Target::from_env(&e, Some(7), None).unwrap();
-    let report = github::publish(&verdict(), &target, BOTH, &e, &client()).await;
+    let report = github::publish(&verdict(), &target, BOTH, &e, &client(), &workspace()).await;
     assert!(report.errors.is_empty(), "{report:?}");
     assert_eq!(report.degraded.len(), 2, "{report:?}");
     for d in &report.degraded {
@@ -281,7 +301,7 @@ async fn a_read_only_fork_token_degrades_to_the_step_summary() {
         summary_written: true,
         ..BOTH
     };
-    let again = github::publish(&verdict(), &target, already, &e, &client()).await;
+    let again = github::publish(&verdict(), &target, already, &e, &client(), &workspace()).await;
     assert_eq!(again.degraded.len(), 2, "{again:?}");
     let text = std::fs::read_to_string(&summary).unwrap();
     assert_eq!(text.matches("NO-GO").count(), 1, "not appended twice");
@@ -299,7 +319,7 @@ async fn server_errors_are_reported_without_the_token() {
     let e = env(&server, &[]);
     let target = Target::from_env(&e, None, None).unwrap();
     assert!(!format!("{target:?}").contains(TOKEN));
-    let report = github::publish(&verdict(), &target, BOTH, &e, &client()).await;
+    let report = github::publish(&verdict(), &target, BOTH, &e, &client(), &workspace()).await;
     assert_eq!(report.errors.len(), 1, "{report:?}");
     assert!(report.errors[0].contains("401"));
     assert!(report.errors[0].contains("Bad credentials"));
@@ -348,7 +368,7 @@ fn targets_come_from_the_event_payload() {
 
 #[test]
 fn workflow_commands_respect_ten_per_type_with_an_overflow_note() {
-    let lines = github::workflow_commands(&verdict_with_findings(30));
+    let lines = github::workflow_commands(&verdict_with_findings(30), &workspace());
     let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("::error ")).collect();
     let warnings: Vec<&String> = lines
         .iter()
@@ -365,10 +385,25 @@ fn workflow_commands_respect_ten_per_type_with_an_overflow_note() {
     assert_eq!(warnings.len(), 1);
     assert!(!warnings[0].contains("file="));
 
-    let few = github::workflow_commands(&verdict_with_findings(3));
+    let few = github::workflow_commands(&verdict_with_findings(3), &workspace());
     let errors = few.iter().filter(|l| l.starts_with("::error ")).count();
     assert_eq!(errors, 4, "1 test + 3 findings, no overflow note");
     assert!(few.iter().all(|l| !l.contains("more failed")));
+}
+
+#[test]
+fn defect_15_2_a_location_that_is_no_file_goes_into_the_message() {
+    let mut v = verdict_with_findings(2);
+    v.results[1].items[0].location = Some(Location {
+        path: "Python".into(),
+        line: None,
+    });
+    let lines = github::workflow_commands(&v, &workspace());
+    let python = lines.iter().find(|l| l.contains("CVE-2026-00000")).unwrap();
+    assert!(!python.contains("file="), "{python}");
+    assert!(python.contains("::[Python] CVE-2026-00000"), "{python}");
+    let lock = lines.iter().find(|l| l.contains("CVE-2026-00001")).unwrap();
+    assert!(lock.contains("file=package-lock.json,line=2"), "{lock}");
 }
 
 #[test]
@@ -379,7 +414,7 @@ fn workflow_command_values_are_escaped() {
         line: Some(1),
     });
     v.results[1].items[0].text = "line one\nline two 100%".into();
-    let lines = github::workflow_commands(&v);
+    let lines = github::workflow_commands(&v, &workspace());
     let l = lines.iter().find(|l| l.contains("odd")).expect("annotated");
     assert!(l.contains("file=dir%2Cwith%3Aodd%25name.txt,"), "{l}");
     assert!(l.ends_with("::line one"), "only the first line: {l}");
