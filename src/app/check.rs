@@ -167,12 +167,14 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
         let report = runtime.block_on(publish::publish_to(
             &verdict,
             &platforms,
-            None,
-            None,
+            &publish::Subject {
+                pr: None,
+                sha: None,
+                project: &loaded.config.root,
+            },
             options,
             &env,
             &client,
-            &loaded.config.root,
         ));
         for line in report.lines() {
             super::eprint(&format!("{line}\n"));

@@ -70,12 +70,14 @@ pub(super) fn publish(args: &PublishArgs) -> Result<Exit, Failure> {
     let report = runtime.block_on(publish::publish_to(
         &verdict,
         &platforms,
-        args.pr,
-        args.sha.clone(),
+        &publish::Subject {
+            pr: args.pr,
+            sha: args.sha.clone(),
+            project: std::path::Path::new("."),
+        },
         options,
         &env,
         &client,
-        std::path::Path::new("."),
     ));
     for line in report.lines() {
         super::eprint(&format!("{line}\n"));

@@ -124,19 +124,27 @@ pub fn platforms(github: bool, gitlab: bool, env: &CiEnv) -> Vec<Platform> {
     out
 }
 
+/// What a verdict is published about: the pull or merge request and the commit (from the
+/// environment when absent), and the project directory its item paths are relative to.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub pr: Option<u64>,
+    pub sha: Option<String>,
+    pub project: &'a std::path::Path,
+}
+
 /// Publishes `verdict` to each platform; settings missing from the environment are errors.
 pub async fn publish_to(
     verdict: &crate::eval::Verdict,
     platforms: &[Platform],
-    pr: Option<u64>,
-    sha: Option<String>,
+    subject: &Subject<'_>,
     options: PublishOptions,
     env: &CiEnv,
     client: &Client,
-    project: &std::path::Path,
 ) -> PublishReport {
     let mut report = PublishReport::default();
-    let ws = github::Workspace::new(project, env);
+    let (pr, sha) = (subject.pr, subject.sha.clone());
+    let ws = github::Workspace::new(subject.project, env);
     if platforms.is_empty() {
         report.errors.push(
             "no platform to publish to: pass --github or --gitlab (or run under GitHub Actions / GitLab CI)".into(),
