@@ -107,6 +107,11 @@ pub struct CheckArgs {
     /// Warnings fail the gate (exit 2).
     #[arg(long, env = "GONOGO_STRICT")]
     pub strict: bool,
+    /// Compare with an earlier JSON verdict (the default branch's last gate): rules may then use
+    /// `<metric>_delta`, `new_failed`, `still_failed`, `fixed`, `new_total`, `new_<severity>`.
+    /// Replaces `baseline:` of gonogo.yaml.
+    #[arg(long, value_name = "PATH", env = "GONOGO_BASELINE")]
+    pub baseline: Option<PathBuf>,
     /// Evaluate file evidence only: rules that need a live system (an API, a URL) are listed as
     /// not evaluated, and the verdict says OFFLINE (it cannot be published).
     #[arg(long, env = "GONOGO_OFFLINE")]

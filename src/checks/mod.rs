@@ -34,6 +34,7 @@ use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::model::baseline::{Family, comparison_metrics};
 use crate::model::{Measurement, MetricDoc, Need, SampleJudge, Waive};
 
 /// What every check kind implements.
@@ -131,6 +132,36 @@ impl Check {
 
     pub fn sample_meets(&self, values: &ValueSet) -> Option<bool> {
         self.inner().sample_meets(values)
+    }
+
+    /// Which comparisons with a baseline this kind's results support.
+    pub fn family(&self) -> Family {
+        family(self.kind_id())
+    }
+
+    /// Every metric a criterion of this kind may name: its own, and its comparisons with a
+    /// baseline.
+    pub fn metric_names(&self) -> Vec<String> {
+        let doc = self.doc();
+        doc.metrics
+            .iter()
+            .map(|m| m.name.to_string())
+            .chain(
+                comparison_metrics(self.family(), doc.metrics)
+                    .into_iter()
+                    .map(|(n, _)| n),
+            )
+            .collect()
+    }
+}
+
+/// Which comparisons with a baseline a kind supports, by id: tests count failures, the kinds
+/// whose items are findings count them by severity.
+pub fn family(kind_id: &str) -> Family {
+    match kind_id {
+        "tests" => Family::Failures,
+        "findings" | "manifests" | "dockerfile" => Family::Findings,
+        _ => Family::Plain,
     }
 }
 

@@ -108,6 +108,7 @@ impl CheckKind for TestsCheck {
                 TestOutcome::Flaky => "flaky",
                 TestOutcome::Passed | TestOutcome::Skipped => continue,
             };
+            m.classes.insert(id.clone(), what.to_string());
             let message = case
                 .message
                 .as_deref()

@@ -59,6 +59,11 @@ pub struct ConfigFile {
     /// Where evidence lives, by the name rules use (`tests`, `coverage`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sources: BTreeMap<String, SourceSpec>,
+    /// An earlier JSON verdict to compare with (`<metric>_delta`, `new_failed`, `new_total`...):
+    /// `path`, `url`, `gitlab_artifact` (the latest of a job on a ref) or `github_artifact`,
+    /// with `max_age`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<SourceSpec>,
     /// Reasoned, expiring exceptions: a list, or `{max_days: N, list: [...]}` to allow waivers
     /// longer than a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +136,8 @@ pub struct Config {
     pub overrides: Overrides,
     /// The longest a waiver may run.
     pub waiver_max_days: u32,
+    /// The earlier verdict to compare with, as a source.
+    pub baseline: Option<Source>,
     pub sources: BTreeMap<String, Source>,
     pub waivers: Vec<Waiver>,
     pub output: OutputSpec,
@@ -139,6 +146,7 @@ pub struct Config {
 }
 
 const TOP_KEYS: &[&str] = &[
+    "baseline",
     "version",
     "project",
     "stage",
@@ -177,6 +185,7 @@ impl Config {
                 ..overrides.clone()
             },
             waiver_max_days: DEFAULT_WAIVER_MAX_DAYS,
+            baseline: None,
             sources: BTreeMap::new(),
             waivers: Vec::new(),
             output: OutputSpec::default(),
@@ -302,6 +311,30 @@ pub fn parse(
         ),
     }
 
+    let baseline = field("baseline").and_then(|value| {
+        let spec = doc.typed::<SourceSpec>(value, "/baseline", diags)?;
+        if let Some(k) = &spec.kind {
+            doc.error_at(
+                "/baseline/kind",
+                format!("a baseline is a gonogo JSON verdict; `kind: {k}` does not apply"),
+                diags,
+            );
+            return None;
+        }
+        match spec.into_source("baseline") {
+            Ok(s) => Some(s),
+            Err(problems) => {
+                for p in problems {
+                    let at = format!("/baseline{}", p.at);
+                    match p.help {
+                        Some(help) => doc.error_help_at(&at, p.message, help, diags),
+                        None => doc.error_at(&at, p.message, diags),
+                    }
+                }
+                None
+            }
+        }
+    });
     let mut waivers = Vec::new();
     let mut waiver_max_days = DEFAULT_WAIVER_MAX_DAYS;
     let (items, list_pointer) = match field("waivers") {
@@ -405,6 +438,7 @@ pub fn parse(
         var_origins,
         overrides: overrides.clone(),
         waiver_max_days,
+        baseline,
         sources,
         waivers,
         output,

@@ -5,6 +5,7 @@
 //! becomes `inconclusive` with its reason, and the rule's `on_missing` policy decides what that
 //! does to the decision.
 
+pub mod baseline;
 mod verdict;
 pub mod waivers;
 
@@ -19,15 +20,29 @@ pub use verdict::{
 
 use crate::evidence::{Missing, MissingReason};
 use crate::model::Measurement;
+use crate::model::baseline::KeySet;
 use crate::model::waiver::EXPIRY_WARNING_DAYS;
 use crate::model::{EvidenceMap, SourceReport, Waiver};
+
 use crate::model::{Level, OnMissing};
 use crate::rules::{Plan, PlannedRule};
+pub use baseline::{Baseline, BaselineRecord, BaselineState, Comparison};
 
 /// How many items (failed tests, findings, missing fields) a rule result keeps.
 pub const MAX_RESULT_ITEMS: usize = 100;
 
 pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: Date) -> Verdict {
+    evaluate_against(plan, evidence, waivers, today, &BaselineState::None)
+}
+
+/// [`evaluate`], with each rule also compared with `baseline` (see [`baseline`]).
+pub fn evaluate_against(
+    plan: &Plan,
+    evidence: &EvidenceMap,
+    waivers: &[Waiver],
+    today: Date,
+    baseline: &BaselineState,
+) -> Verdict {
     let mut uses: Vec<u64> = vec![0; waivers.len()];
     for rule_id in &plan.waivers_used_by_overrides {
         if let Some(i) = waivers
@@ -39,7 +54,9 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
     }
     let mut results = Vec::with_capacity(plan.rules.len());
     for planned in &plan.rules {
-        results.push(evaluate_rule(planned, evidence, waivers, today, &mut uses));
+        results.push(evaluate_rule(
+            planned, evidence, waivers, today, &mut uses, baseline,
+        ));
     }
     results.sort_by(|a, b| a.id.cmp(&b.id));
 
@@ -118,6 +135,7 @@ pub fn evaluate(plan: &Plan, evidence: &EvidenceMap, waivers: &[Waiver], today: 
         sources: Vec::new(),
         notices,
         overrides: plan.overrides.clone(),
+        baseline: baseline.record(),
         next: None,
     }
 }
@@ -171,6 +189,7 @@ fn evaluate_rule(
     waivers: &[Waiver],
     today: Date,
     uses: &mut [u64],
+    baseline: &BaselineState,
 ) -> RuleResult {
     let rule = &planned.rule.rule;
     let need = planned.need();
@@ -212,7 +231,19 @@ fn evaluate_rule(
             Outcome::Offline
         }
         Err(missing) => missing_outcome(planned, &mut result, missing),
-        Ok(m) => judge(planned, &mut result, m),
+        Ok(mut m) => {
+            result.metrics = m.metrics.clone();
+            result.keys = KeySet::of(baseline::classified(&m));
+            let wanted: Vec<&str> = planned
+                .expect
+                .iter()
+                .chain(&planned.prefer)
+                .map(|c| c.metric.as_str())
+                .collect();
+            result.comparison =
+                baseline::compare(&mut m, &rule.id, rule.check.family(), &wanted, baseline);
+            judge(planned, &mut result, m)
+        }
     };
     result.outcome = outcome;
 

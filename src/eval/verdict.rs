@@ -8,8 +8,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::baseline::{BaselineRecord, Comparison};
 use super::waivers::WaiverStatus;
 use crate::evidence::{MissingReason, Value};
+use crate::model::baseline::KeySet;
 use crate::model::{AppliedOverride, Item, Need, SourceReport};
 use crate::model::{EnvType, Level, OnMissing, Stage};
 use crate::rules::PlannedRule;
@@ -173,6 +175,15 @@ pub struct RuleResult {
     /// The items a waiver's `match` removed (at most 100), so a reader sees what was waived.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waived_keys: Vec<String>,
+    /// Every metric measured (not only those the criteria name): what a later run compares with.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub metrics: std::collections::BTreeMap<String, Value>,
+    /// The keys of every item measured, with their class: what a later run compares with.
+    #[serde(default, skip_serializing_if = "KeySet::is_empty")]
+    pub keys: KeySet,
+    /// The comparison with the baseline, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -198,6 +209,9 @@ impl RuleResult {
             items_total: 0,
             waived_items: 0,
             waived_keys: Vec::new(),
+            metrics: std::collections::BTreeMap::new(),
+            keys: KeySet::default(),
+            comparison: None,
             notes: Vec::new(),
             overridden_by: planned.overridden_by.clone(),
         }
@@ -303,6 +317,9 @@ pub struct Verdict {
     /// command line, the project's variables and overrides (with the waiver of a loosening).
     #[serde(default)]
     pub overrides: Vec<AppliedOverride>,
+    /// The baseline this run was compared with, or why it could not be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextPreview>,
 }

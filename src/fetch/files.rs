@@ -40,7 +40,7 @@ pub(crate) fn now_rfc3339() -> String {
         .map_or_else(|_| String::new(), |t| t.to_string())
 }
 
-fn system_time_rfc3339(t: SystemTime) -> Option<String> {
+pub(super) fn system_time_rfc3339(t: SystemTime) -> Option<String> {
     jiff::Timestamp::try_from(t)
         .ok()
         .and_then(|t| t.round(jiff::Unit::Second).ok())

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::config::{Config, Location, Source, SourceKind};
 use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
-use crate::model::{EvidenceMap, Need, SampleJudge, SourceReport};
+use crate::model::{EvidenceMap, InputRecord, Need, SampleJudge, SourceReport};
 
 pub use files::{expand_globs, read_source_file};
 
@@ -333,6 +333,64 @@ async fn resolve_source(
             format!("source `{name}` has no location gonogo can read"),
         )),
     }
+}
+
+/// The bytes of one file a source names (a path, a URL, a file behind an API), with the record
+/// of what was read: for inputs that are not reports, such as a baseline verdict.
+pub async fn read_raw(
+    source: &Source,
+    root: &Path,
+    client: &client::Client,
+) -> Result<(Vec<u8>, InputRecord), Missing> {
+    let cap = source.max_size;
+    let (location, bytes, modified) = match &source.location {
+        Location::Files(patterns) => {
+            let path = match patterns.as_slice() {
+                [one] => resolve_path(root, one),
+                _ => {
+                    return Err(Missing::new(
+                        MissingReason::NotConfigured,
+                        format!("source `{}`: give one file, not several", source.name),
+                    ));
+                }
+            };
+            let shown = path.display().to_string();
+            let read = blocking(move || {
+                let (file, meta) = crate::read::open(&path, cap)
+                    .map_err(|e| Missing::new(MissingReason::NotFound, e.message))?;
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(file, cap), &mut bytes)
+                    .map_err(|e| {
+                        Missing::new(
+                            MissingReason::Unreadable,
+                            format!("{}: {e}", path.display()),
+                        )
+                    })?;
+                Ok((bytes, meta.modified().ok()))
+            })
+            .await?;
+            (shown, read.0, read.1)
+        }
+        Location::Url(url) => {
+            let url = endpoints::expand_env(url, "url")?;
+            let request = client::Request::get(url.as_str()).max_body(cap);
+            let response = client.send(&request, &source.access).await?.success()?;
+            (client::redact_url(&url), response.body, None)
+        }
+        _ => {
+            let (shown, bytes) = endpoints::read_api_bytes(source, client).await?;
+            (shown, bytes, None)
+        }
+    };
+    let record = InputRecord {
+        location,
+        sha256: files::sha256_hex(&bytes),
+        size: bytes.len() as u64,
+        digest_of: None,
+        read_at: files::now_rfc3339(),
+        modified: modified.and_then(files::system_time_rfc3339),
+    };
+    Ok((bytes, record))
 }
 
 async fn blocking<T: Send + 'static>(

@@ -28,6 +28,9 @@ pub struct Measurement {
     /// Items excluded by a waiver's `match`.
     pub waived_items: u64,
     pub notes: Vec<String>,
+    /// The class of an item, by key, where the kind has classes (`failed`, `error`, `flaky`
+    /// tests; a finding's severity): what a comparison with a baseline counts by.
+    pub classes: BTreeMap<String, String>,
 }
 
 impl Measurement {

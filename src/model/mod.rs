@@ -8,6 +8,7 @@
 //! module does IO, reads the clock or prints.
 
 mod applied;
+pub mod baseline;
 pub mod criteria;
 mod measurement;
 mod need;

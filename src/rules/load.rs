@@ -382,14 +382,8 @@ impl Catalog {
                 }
                 continue;
             };
-            let metrics: Vec<&str> = target
-                .rule
-                .check
-                .doc()
-                .metrics
-                .iter()
-                .map(|m| m.name)
-                .collect();
+            let names = target.rule.check.metric_names();
+            let metrics: Vec<&str> = names.iter().map(String::as_str).collect();
             for (section, map) in [("expect", &ov.expect), ("prefer", &ov.prefer)] {
                 for (metric, expr) in map {
                     let at = format!(
@@ -491,7 +485,8 @@ fn compile_rule(
         }
     }
     let kind = rule.check.doc();
-    let metrics: Vec<&str> = kind.metrics.iter().map(|m| m.name).collect();
+    let names = rule.check.metric_names();
+    let metrics: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut expect = Vec::new();
     let mut prefer = Vec::new();
     for (section, map, out) in [

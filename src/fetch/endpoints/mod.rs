@@ -121,6 +121,35 @@ pub fn display_url(url: &str) -> String {
     super::client::redact_url(&expanded)
 }
 
+/// The bytes of the file a source names through an API (a GitLab job artifact, the first file of
+/// a GitHub artifact), unparsed: for a baseline verdict.
+pub async fn read_api_bytes(
+    source: &Source,
+    client: &Client,
+) -> Result<(String, Vec<u8>), Missing> {
+    let name = source.name.as_str();
+    let source = expand_url(source)?;
+    match &source.location {
+        Location::GitlabArtifact { artifact, .. } => {
+            gitlab::artifact(name, &source, artifact, client).await
+        }
+        Location::GithubArtifact { artifact, .. } => {
+            let mut files = github::artifact(name, &source, artifact, client).await?;
+            if files.is_empty() {
+                return Err(Missing::new(
+                    MissingReason::NotFound,
+                    format!("source `{name}`: the artifact holds no file"),
+                ));
+            }
+            Ok(files.swap_remove(0))
+        }
+        _ => Err(Missing::new(
+            MissingReason::WrongKind,
+            format!("source `{name}` names no file behind an API"),
+        )),
+    }
+}
+
 /// Reads a report source whose location is an API (`gitlab_artifact`, `gitlab_test_report`,
 /// `github_artifact`): the bytes go through the same format detection and parsers as files.
 /// `None` when the source reads files or a plain URL.

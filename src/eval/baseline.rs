@@ -1,0 +1,259 @@
+//! Judging what changed: a run compared with a baseline, an earlier verdict (typically the
+//! default branch's last gate), so that a project with a past gates on its new failures.
+//!
+//! The comparisons are ordinary metrics — `<metric>_delta`, `new_failed`, `still_failed`,
+//! `fixed`, `new_total`, `new_<severity>` — added to a rule's measurement before its criteria are
+//! judged, so rules use them like any other. A rule whose criteria need a comparison and has no
+//! usable baseline (none given, unreadable, stale, another project's or pack's) is inconclusive
+//! with that reason; rules that do not compare are unaffected.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Verdict;
+use crate::evidence::{Missing, MissingReason, Value};
+use crate::model::Measurement;
+use crate::model::baseline::{FAILING, Family, KeyDiff, KeySet, SEVERITIES, diff, is_comparison};
+
+/// Where the baseline came from and what it was, recorded in the verdict that used it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineRecord {
+    /// The file or URL (without credentials) it was read from.
+    pub location: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pack: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<u32>,
+    /// Why it could not be used, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One rule of a baseline.
+#[derive(Debug, Clone, Default)]
+struct RuleBefore {
+    metrics: BTreeMap<String, Value>,
+    keys: KeySet,
+}
+
+/// A baseline ready to compare with.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    pub record: BaselineRecord,
+    rules: BTreeMap<String, RuleBefore>,
+}
+
+/// What the run knows of its baseline.
+#[derive(Debug, Clone, Default)]
+pub enum BaselineState {
+    /// None was asked for.
+    #[default]
+    None,
+    Available(Box<Baseline>),
+    /// One was asked for and cannot be used.
+    Unavailable(BaselineRecord, Missing),
+}
+
+impl BaselineState {
+    pub fn record(&self) -> Option<BaselineRecord> {
+        match self {
+            BaselineState::None => None,
+            BaselineState::Available(b) => Some(b.record.clone()),
+            BaselineState::Unavailable(r, m) => Some(BaselineRecord {
+                error: Some(m.to_string()),
+                ..r.clone()
+            }),
+        }
+    }
+}
+
+impl Baseline {
+    /// A baseline from an earlier verdict, checked against the run it will be compared with: it
+    /// must be the same project (when both name one) and the same pack.
+    pub fn from_verdict(
+        v: &Verdict,
+        mut record: BaselineRecord,
+        project: Option<&str>,
+        pack: &str,
+    ) -> BaselineState {
+        record.evaluated_at.clone_from(&v.evaluated_at);
+        record.project.clone_from(&v.project);
+        record.pack.clone_from(&v.pack);
+        record.stage = Some(v.stage.number);
+        if v.pack != pack {
+            let m = Missing::new(
+                MissingReason::WrongKind,
+                format!(
+                    "the baseline {} is a verdict of pack `{}`, not `{pack}`",
+                    record.location, v.pack
+                ),
+            );
+            return BaselineState::Unavailable(record, m);
+        }
+        if let (Some(theirs), Some(ours)) = (v.project.as_deref(), project)
+            && theirs != ours
+        {
+            let m = Missing::new(
+                MissingReason::WrongKind,
+                format!(
+                    "the baseline {} is a verdict of project `{theirs}`, not `{ours}`",
+                    record.location
+                ),
+            );
+            return BaselineState::Unavailable(record, m);
+        }
+        let rules = v
+            .results
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    RuleBefore {
+                        metrics: r.metrics.clone(),
+                        keys: r.keys.clone(),
+                    },
+                )
+            })
+            .collect();
+        BaselineState::Available(Box::new(Baseline { record, rules }))
+    }
+}
+
+/// What a rule's result shows of the comparison: the deltas and the new items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// `<metric>_delta` of each numeric metric.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deltas: BTreeMap<String, f64>,
+    /// Items not in the baseline, by class.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub new: BTreeMap<String, u64>,
+    /// Items of the baseline no longer there, by class.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gone: BTreeMap<String, u64>,
+    /// The first new items' keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_keys: Vec<String>,
+}
+
+/// New items listed at most in a result.
+const NEW_KEYS_SHOWN: usize = 100;
+
+/// The `(class, key)` of each item of a measurement; an item without a class is `item`.
+pub(super) fn classified(m: &Measurement) -> Vec<(&str, &str)> {
+    m.items
+        .iter()
+        .map(|i| {
+            (
+                m.classes.get(&i.key).map_or("item", String::as_str),
+                i.key.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// Adds the comparison metrics to `m` (or says why they are unavailable), and returns what the
+/// result shows of it. `wanted` are the metrics the rule's criteria name.
+pub(super) fn compare(
+    m: &mut Measurement,
+    rule_id: &str,
+    family: Family,
+    wanted: &[&str],
+    state: &BaselineState,
+) -> Option<Comparison> {
+    let needs = wanted.iter().any(|w| is_comparison(w));
+    let before = match state {
+        BaselineState::Available(b) => match b.rules.get(rule_id) {
+            Some(r) => r,
+            None => {
+                if needs {
+                    let why = format!(
+                        "the baseline {} has no result for {rule_id} (a rule new at this stage, or a baseline of another stage)",
+                        b.record.location
+                    );
+                    unavailable(m, wanted, &why);
+                }
+                return None;
+            }
+        },
+        BaselineState::None => {
+            if needs {
+                unavailable(
+                    m,
+                    wanted,
+                    "comparing needs a baseline: pass --baseline PATH (an earlier JSON verdict) or set `baseline:` in gonogo.yaml",
+                );
+            }
+            return None;
+        }
+        BaselineState::Unavailable(_, missing) => {
+            if needs {
+                unavailable(m, wanted, &missing.to_string());
+            }
+            return None;
+        }
+    };
+    let mut out = Comparison::default();
+    let now: Vec<(String, Value)> = m
+        .metrics
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (name, value) in now {
+        let delta = format!("{name}_delta");
+        match (&value, before.metrics.get(&name)) {
+            (Value::Number(a), Some(Value::Number(b))) if a.is_finite() && b.is_finite() => {
+                m.set(&delta, a - b);
+                out.deltas.insert(delta, a - b);
+            }
+            (Value::Number(_), _) => {
+                m.unavailable.insert(
+                    delta,
+                    format!("the baseline has no number for `{name}` in {rule_id}"),
+                );
+            }
+            _ => {}
+        }
+    }
+    let items = classified(m);
+    let KeyDiff {
+        new,
+        still,
+        gone,
+        new_keys,
+    } = diff(items.iter().copied(), &before.keys);
+    let count = |map: &BTreeMap<String, u64>, classes: &[&str]| -> u64 {
+        classes.iter().filter_map(|c| map.get(*c)).sum()
+    };
+    match family {
+        Family::Failures => {
+            m.set("new_failed", count(&new, FAILING));
+            m.set("still_failed", count(&still, FAILING));
+            m.set("fixed", count(&gone, FAILING));
+        }
+        Family::Findings => {
+            m.set("new_total", new.values().sum::<u64>());
+            for s in SEVERITIES {
+                m.set(&format!("new_{s}"), count(&new, &[s]));
+            }
+        }
+        Family::Plain => {}
+    }
+    out.new = new;
+    out.gone = gone;
+    out.new_keys = new_keys.into_iter().take(NEW_KEYS_SHOWN).collect();
+    Some(out)
+}
+
+fn unavailable(m: &mut Measurement, wanted: &[&str], why: &str) {
+    for w in wanted.iter().filter(|w| is_comparison(w)) {
+        m.unavailable.insert((*w).to_string(), why.to_string());
+    }
+}
