@@ -27,6 +27,7 @@ pub mod osv;
 pub mod sarif;
 mod scan_json;
 pub mod trivy;
+mod xml;
 
 use std::fmt;
 

@@ -3,8 +3,9 @@
 //!
 //! quick-xml (without its `encoding` feature) reads UTF-8 only and strips a UTF-8 BOM itself.
 //! .NET and PowerShell tools still write UTF-16 reports, so those are transcoded here rather than
-//! rejected. Line numbers are counted on the bytes the XML reader consumes; newline offsets are
-//! kept only for the event being read, so memory does not grow with the file.
+//! rejected. Line numbers are counted on the bytes the XML reader consumes, with a counting loop
+//! the compiler vectorises; the offsets of the newlines inside the event being read are kept (not
+//! its bytes), so a position is exact when an error is reported and costs nothing otherwise.
 
 use std::io::{self, BufRead, Read};
 
@@ -12,14 +13,14 @@ use crate::parse::Position;
 
 /// The text encoding a document starts with, judged from its first four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Encoding {
+pub(crate) enum Encoding {
     Utf8,
     Utf16 { big_endian: bool },
     Utf32,
 }
 
 impl Encoding {
-    pub(super) fn detect(head: &[u8]) -> Encoding {
+    pub(crate) fn detect(head: &[u8]) -> Encoding {
         match head {
             [0x00, 0x00, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0x00, 0x00, ..] => Encoding::Utf32,
             [0xFF, 0xFE, ..] | [b'<', 0x00, ..] => Encoding::Utf16 { big_endian: false },
@@ -30,7 +31,7 @@ impl Encoding {
 }
 
 /// Reads up to `n` bytes from the start of `reader` (fewer only at end of input).
-pub(super) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
+pub(crate) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(n);
     reader.take(n as u64).read_to_end(&mut head)?;
     Ok(head)
@@ -38,7 +39,7 @@ pub(super) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>
 
 /// Decodes UTF-16 (either byte order) into UTF-8, chunk by chunk. A leading BOM comes out as
 /// the UTF-8 BOM, which the XML reader strips.
-pub(super) struct Utf16ToUtf8<R> {
+pub(crate) struct Utf16ToUtf8<R> {
     inner: R,
     big_endian: bool,
     odd_byte: Option<u8>,
@@ -49,7 +50,7 @@ pub(super) struct Utf16ToUtf8<R> {
 }
 
 impl<R: Read> Utf16ToUtf8<R> {
-    pub(super) fn new(inner: R, big_endian: bool) -> Self {
+    pub(crate) fn new(inner: R, big_endian: bool) -> Self {
         Utf16ToUtf8 {
             inner,
             big_endian,
@@ -162,13 +163,13 @@ impl<R: Read> BufRead for Utf16ToUtf8<R> {
     }
 }
 
-/// Most bytes of one XML event kept for locating an error inside it; past this, errors in that
-/// event fall back to a byte offset.
-const MAX_EVENT_BYTES: usize = 64 * 1024;
+/// Most newline offsets of one XML event kept for locating an error inside it; past this, errors
+/// in that event fall back to a byte offset.
+const MAX_EVENT_NEWLINES: usize = 64 * 1024;
 
-/// Counts lines in the bytes the XML reader consumes, and keeps the bytes of the event being
-/// read so that an offset inside it can be turned into line:column.
-pub(super) struct LineTracker<R> {
+/// Counts lines in the bytes the XML reader consumes, and keeps the newline offsets of the event
+/// being read so that an offset inside it can be turned into line:column.
+pub(crate) struct LineTracker<R> {
     inner: R,
     consumed: u64,
     newlines: u64,
@@ -176,12 +177,12 @@ pub(super) struct LineTracker<R> {
     mark: u64,
     newlines_at_mark: u64,
     last_newline_at_mark: Option<u64>,
-    event: Vec<u8>,
+    event_newlines: Vec<u64>,
     overflow: bool,
 }
 
 impl<R: BufRead> LineTracker<R> {
-    pub(super) fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         LineTracker {
             inner,
             consumed: 0,
@@ -190,34 +191,32 @@ impl<R: BufRead> LineTracker<R> {
             mark: 0,
             newlines_at_mark: 0,
             last_newline_at_mark: None,
-            event: Vec::new(),
+            event_newlines: Vec::new(),
             overflow: false,
         }
     }
 
     /// Starts a new event at the current position: positions asked for later are at or after it.
-    pub(super) fn mark(&mut self) {
+    #[inline]
+    pub(crate) fn mark(&mut self) {
         self.mark = self.consumed;
         self.newlines_at_mark = self.newlines;
         self.last_newline_at_mark = self.last_newline;
-        self.event.clear();
+        if !self.event_newlines.is_empty() {
+            self.event_newlines.clear();
+        }
         self.overflow = false;
     }
 
     /// Line and column (1-based, column in bytes) of a byte offset in the current event.
-    pub(super) fn position(&self, offset: u64) -> Position {
-        let within = offset
-            .checked_sub(self.mark)
-            .and_then(|d| usize::try_from(d).ok());
-        let Some(before) = within
-            .and_then(|d| self.event.get(..d))
-            .filter(|_| !self.overflow)
-        else {
+    pub(crate) fn position(&self, offset: u64) -> Position {
+        if offset < self.mark || offset > self.consumed || self.overflow {
             return Position::Offset(offset);
-        };
-        let line = self.newlines_at_mark + count_newlines(before) + 1;
-        let last_newline = match before.iter().rposition(|&b| b == b'\n') {
-            Some(i) => Some(self.mark + i as u64),
+        }
+        let before = self.event_newlines.partition_point(|&nl| nl < offset);
+        let line = self.newlines_at_mark + before as u64 + 1;
+        let last_newline = match before.checked_sub(1) {
+            Some(i) => self.event_newlines.get(i).copied(),
             None => self.last_newline_at_mark,
         };
         let column = match last_newline {
@@ -235,25 +234,30 @@ impl<R: BufRead> LineTracker<R> {
             return;
         };
         let newlines = count_newlines(slice);
-        if newlines > 0 {
-            self.newlines += newlines;
-            self.last_newline = slice
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|i| self.consumed + i as u64);
+        if newlines == 0 {
+            return;
         }
-        if !self.overflow {
-            if self.event.len() + slice.len() <= MAX_EVENT_BYTES {
-                self.event.extend_from_slice(slice);
-            } else {
-                self.overflow = true;
+        self.newlines += newlines;
+        let base = self.consumed;
+        let mut last = 0;
+        for (i, &b) in slice.iter().enumerate() {
+            if b == b'\n' {
+                last = i;
+                if !self.overflow {
+                    if self.event_newlines.len() < MAX_EVENT_NEWLINES {
+                        self.event_newlines.push(base + i as u64);
+                    } else {
+                        self.overflow = true;
+                    }
+                }
             }
         }
+        self.last_newline = Some(base + last as u64);
     }
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
 }
 
 impl<R: BufRead> Read for LineTracker<R> {
