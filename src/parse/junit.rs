@@ -34,8 +34,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::xml::input::{self, Encoding, LineTracker, Utf16ToUtf8};
 use super::xml::text::{
-    FirstLine, MAX_MESSAGE_CHARS, attribute_value, decode_utf16_lossy, first_element_name,
-    for_each_attribute, non_empty, number,
+    FirstLine, attribute_value, decode_utf16_lossy, first_element_name, for_each_attribute,
+    non_empty, number,
 };
 use super::{ParseError, Position};
 use crate::evidence::{Location, TestCase, TestOutcome, TestReport};

@@ -22,10 +22,12 @@ pub mod junit;
 pub mod lcov;
 pub mod manifests;
 pub mod npm_audit;
+pub mod nunit;
 pub mod opencover;
 pub mod osv;
 pub mod sarif;
 mod scan_json;
+mod tests_common;
 pub mod trivy;
 mod xml;
 

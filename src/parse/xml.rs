@@ -113,7 +113,7 @@ fn read_document<B: BufRead, H: Handler>(
                 r
             }
             Event::Empty(e) => {
-                root = Root::Open;
+                root = if depth == 0 { Root::Closed } else { Root::Open };
                 handler.open(&e, depth).and_then(|()| handler.close(depth))
             }
             Event::End(_) => {
