@@ -25,7 +25,7 @@ const MAX_DEPTH: usize = 6;
 /// The source name rules read for a format.
 fn source_name(format: Format) -> &'static str {
     match format {
-        Format::Junit | Format::GitlabTestReport | Format::Nunit => "tests",
+        Format::Junit | Format::GitlabTestReport | Format::Nunit | Format::Trx => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

@@ -45,6 +45,7 @@ macro_rules! formats {
 formats! {
     Junit = "junit" => junit as Tests, "JUnit XML test report (any dialect)";
     GitlabTestReport = "gitlab-test-report" => gitlab_test_report as Tests, "GitLab pipeline test_report / test_report_summary JSON";
+    Trx = "trx" => trx as Tests, "Visual Studio TRX (dotnet test --logger trx, vstest, MSTest)";
     Nunit = "nunit" => nunit as Tests, "NUnit 3 (<test-run>) and NUnit 2 (<test-results>) result XML";
     Cobertura = "cobertura" => cobertura as Coverage, "Cobertura XML coverage";
     Jacoco = "jacoco" => jacoco as Coverage, "JaCoCo XML coverage";

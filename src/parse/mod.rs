@@ -29,6 +29,7 @@ pub mod sarif;
 mod scan_json;
 mod tests_common;
 pub mod trivy;
+pub mod trx;
 mod xml;
 
 use std::fmt;
