@@ -25,7 +25,9 @@ const MAX_DEPTH: usize = 6;
 /// The source name rules read for a format.
 fn source_name(format: Format) -> &'static str {
     match format {
-        Format::Junit | Format::GitlabTestReport | Format::Nunit | Format::Trx => "tests",
+        Format::Junit | Format::GitlabTestReport | Format::Nunit | Format::Trx | Format::Xunit => {
+            "tests"
+        }
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

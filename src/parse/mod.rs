@@ -31,6 +31,7 @@ mod tests_common;
 pub mod trivy;
 pub mod trx;
 mod xml;
+pub mod xunit;
 
 use std::fmt;
 
