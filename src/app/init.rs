@@ -25,9 +25,12 @@ const MAX_DEPTH: usize = 6;
 /// The source name rules read for a format.
 fn source_name(format: Format) -> &'static str {
     match format {
-        Format::Junit | Format::GitlabTestReport | Format::Nunit | Format::Trx | Format::Xunit => {
-            "tests"
-        }
+        Format::Junit
+        | Format::GitlabTestReport
+        | Format::Nunit
+        | Format::Trx
+        | Format::Xunit
+        | Format::GoTest => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover
