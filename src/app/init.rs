@@ -30,7 +30,10 @@ fn source_name(format: Format) -> &'static str {
         | Format::Nunit
         | Format::Trx
         | Format::Xunit
-        | Format::GoTest => "tests",
+        | Format::GoTest
+        | Format::Mochawesome
+        | Format::Mocha
+        | Format::Rspec => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

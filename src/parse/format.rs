@@ -47,6 +47,9 @@ formats! {
     GitlabTestReport = "gitlab-test-report" => gitlab_test_report as Tests, "GitLab pipeline test_report / test_report_summary JSON";
     Trx = "trx" => trx as Tests, "Visual Studio TRX (dotnet test --logger trx, vstest, MSTest)";
     Nunit = "nunit" => nunit as Tests, "NUnit 3 (<test-run>) and NUnit 2 (<test-results>) result XML";
+    Mochawesome = "mochawesome" => mochawesome as Tests, "mochawesome JSON (mocha, Cypress)";
+    Mocha = "mocha-json" => mocha as Tests, "mocha --reporter json";
+    Rspec = "rspec-json" => rspec as Tests, "RSpec JSON formatter (rspec --format json)";
     GoTest = "go-test-json" => go_test as Tests, "go test -json (test2json) and gotestsum --jsonfile event streams";
     Xunit = "xunit" => xunit as Tests, "xUnit.net v1/v2/v3 XML (<assemblies>, <assembly>)";
     Cobertura = "cobertura" => cobertura as Coverage, "Cobertura XML coverage";
