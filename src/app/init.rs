@@ -33,7 +33,8 @@ fn source_name(format: Format) -> &'static str {
         | Format::GoTest
         | Format::Mochawesome
         | Format::Mocha
-        | Format::Rspec => "tests",
+        | Format::Rspec
+        | Format::Dart => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

@@ -51,6 +51,7 @@ formats! {
     Mocha = "mocha-json" => mocha as Tests, "mocha --reporter json";
     Rspec = "rspec-json" => rspec as Tests, "RSpec JSON formatter (rspec --format json)";
     GoTest = "go-test-json" => go_test as Tests, "go test -json (test2json) and gotestsum --jsonfile event streams";
+    Dart = "dart-json" => dart as Tests, "Dart / Flutter test --reporter json event stream";
     Xunit = "xunit" => xunit as Tests, "xUnit.net v1/v2/v3 XML (<assemblies>, <assembly>)";
     Cobertura = "cobertura" => cobertura as Coverage, "Cobertura XML coverage";
     Jacoco = "jacoco" => jacoco as Coverage, "JaCoCo XML coverage";

@@ -9,6 +9,7 @@ pub mod cobertura;
 pub mod codequality;
 mod coverage_common;
 mod coverage_xml;
+pub mod dart;
 pub mod dependency_check;
 pub mod dockerfile;
 pub mod format;
