@@ -34,7 +34,8 @@ fn source_name(format: Format) -> &'static str {
         | Format::Mochawesome
         | Format::Mocha
         | Format::Rspec
-        | Format::Dart => "tests",
+        | Format::Dart
+        | Format::Tap => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

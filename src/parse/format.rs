@@ -59,6 +59,7 @@ formats! {
     OpenCover = "opencover" => opencover as Coverage, "OpenCover XML coverage";
     Lcov = "lcov" => lcov as Coverage, "LCOV tracefile";
     GoCover = "gocover" => gocover as Coverage, "Go cover profile (go test -coverprofile)";
+    Tap = "tap" => tap as Tests, "TAP 12-14 (prove / Test::More, node --test, tap, Bats)";
     Sarif = "sarif" => sarif as Findings, "SARIF 2.1.0 static analysis results";
     Trivy = "trivy" => trivy as Findings, "Trivy JSON (image, filesystem, config, k8s)";
     Grype = "grype" => grype as Findings, "Grype JSON vulnerability report";
@@ -73,3 +74,6 @@ formats! {
 pub fn detect(head: &[u8]) -> Option<Format> {
     Format::ALL.iter().copied().find(|f| f.sniff(head))
 }
+
+#[cfg(test)]
+mod tests;

@@ -33,6 +33,7 @@ pub mod osv;
 pub mod rspec;
 pub mod sarif;
 mod scan_json;
+pub mod tap;
 mod tests_common;
 pub mod trivy;
 pub mod trx;
