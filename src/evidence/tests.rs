@@ -15,7 +15,7 @@ mod reruns;
 use serde::Serialize;
 
 use super::{Location, MAX_ITEMS};
-use reruns::{Contribution, RunState, combine, test_id};
+use reruns::{Contribution, MAX_TRACKED, RunState, combine, test_id};
 pub use reruns::{RerunPolicy, Reruns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,55 +122,134 @@ impl TestReport {
         // that share a name (Ginkgo's Kubernetes suites list some twice) are mostly skipped ones.
         let id = id.filter(|_| outcome != TestOutcome::Skipped);
         let Some(id) = id else {
-            self.total += 1;
-            self.add(Contribution::of(outcome));
+            self.count(outcome);
             self.keep(case, outcome);
             return;
         };
-        match self.reruns.seen.get(&id).copied() {
-            None => {
-                self.total += 1;
-                self.add(Contribution::of(outcome));
+        let fold = self.reruns.fold_within;
+        match self.reruns.failing.get(&id).copied() {
+            Some(before) if fold && !before.ambiguous => self.fold(id, before, outcome, case),
+            Some(_) if is_kept(outcome) => {
+                // A second failing test of this name in a report that does not fold.
+                self.count(outcome);
+                self.keep(case, outcome);
+                self.mark_ambiguous(id);
+            }
+            _ if outcome == TestOutcome::Passed => {
+                self.count(outcome);
+                self.reruns.push_pass(id);
+            }
+            _ => {
+                self.count(outcome);
                 let index = self.keep(case, outcome);
                 let state = RunState {
                     outcome,
                     case: index,
                     ambiguous: false,
                 };
-                self.reruns.remember(id, state);
-            }
-            Some(before) if !self.reruns.fold_within || before.ambiguous => {
-                self.total += 1;
-                self.add(Contribution::of(outcome));
-                self.keep(case, outcome);
-                if let Some(state) = self.reruns.seen.get_mut(&id) {
-                    state.ambiguous = true;
-                }
-            }
-            Some(before) => {
-                let after = combine(before.outcome, outcome);
-                self.reruns.repeated += 1;
-                if after == TestOutcome::Flaky && before.outcome != TestOutcome::Flaky {
-                    self.reruns.recovered += 1;
-                }
-                self.sub(Contribution::of(before.outcome));
-                self.add(Contribution::of(after));
-                let index = match before.case {
-                    Some(i) => {
-                        if let Some(kept) = self.cases.get_mut(i as usize) {
-                            kept.outcome = after;
-                        }
-                        Some(i)
-                    }
-                    None if is_kept(after) => self.keep(case, after),
-                    None => None,
-                };
-                if let Some(state) = self.reruns.seen.get_mut(&id) {
-                    state.outcome = after;
-                    state.case = index;
-                }
+                self.reruns.failing.insert(id, state);
             }
         }
+        if outcome != TestOutcome::Passed && self.reruns.failing.contains_key(&id) {
+            self.reruns.settled = false;
+        }
+    }
+
+    fn count(&mut self, outcome: TestOutcome) {
+        self.total += 1;
+        self.add(Contribution::of(outcome));
+    }
+
+    fn mark_ambiguous(&mut self, id: u64) {
+        if let Some(state) = self.reruns.failing.get_mut(&id) {
+            state.ambiguous = true;
+        }
+    }
+
+    /// Folds a new run (`outcome`, not yet counted) into the failing identity `id`.
+    fn fold(&mut self, id: u64, before: RunState, outcome: TestOutcome, case: Option<TestCase>) {
+        let after = combine(before.outcome, outcome);
+        self.reruns.repeated += 1;
+        if after == TestOutcome::Flaky && before.outcome != TestOutcome::Flaky {
+            self.reruns.recovered += 1;
+        }
+        self.sub(Contribution::of(before.outcome));
+        self.add(Contribution::of(after));
+        let index = match before.case {
+            Some(i) => {
+                if let Some(kept) = self.cases.get_mut(i as usize) {
+                    kept.outcome = after;
+                }
+                Some(i)
+            }
+            None => self.keep(case, after),
+        };
+        if let Some(state) = self.reruns.failing.get_mut(&id) {
+            state.outcome = after;
+            state.case = index;
+        }
+    }
+
+    /// Sorts and deduplicates the passing identities, and resolves what appending could not: a
+    /// pass seen twice (one test run twice in a report that folds, else two tests sharing a
+    /// name) and a test both passing and failing (a rerun in a report that folds, else two
+    /// tests). [`merge`](TestReport::merge) settles both sides; a parser whose report folds
+    /// settles it when it finishes. Idempotent.
+    pub fn settle_reruns(&mut self) {
+        if self.reruns.settled {
+            return;
+        }
+        let fold = self.reruns.fold_within;
+        let passes = &mut self.reruns.passes;
+        passes.sort_unstable();
+        let mut repeats = 0u64;
+        let mut shared = Vec::new();
+        let mut write = 0;
+        for read in 0..passes.len() {
+            let id = passes[read];
+            if write > 0 && passes[write - 1] == id {
+                repeats += 1;
+                if shared.last() != Some(&id) {
+                    shared.push(id);
+                }
+            } else {
+                passes[write] = id;
+                write += 1;
+            }
+        }
+        passes.truncate(write);
+        if fold {
+            self.total = self.total.saturating_sub(repeats);
+            self.passed = self.passed.saturating_sub(repeats);
+            self.reruns.repeated += repeats;
+        } else {
+            self.reruns.ambiguous.extend(shared);
+        }
+        let mut both: Vec<(u64, RunState)> = self
+            .reruns
+            .failing
+            .iter()
+            .filter(|(id, _)| self.reruns.passes.binary_search(id).is_ok())
+            .map(|(id, state)| (*id, *state))
+            .collect();
+        both.sort_unstable_by_key(|(id, _)| *id);
+        for (id, state) in both {
+            if fold && !state.ambiguous {
+                // Passed, then failed: one test, flaky. The pass was counted on its own.
+                self.fold(id, state, TestOutcome::Passed, None);
+                self.total = self.total.saturating_sub(1);
+                self.sub(Contribution::of(TestOutcome::Passed));
+                if let Ok(at) = self.reruns.passes.binary_search(&id) {
+                    self.reruns.passes.remove(at);
+                }
+            } else {
+                self.mark_ambiguous(id);
+                self.reruns.ambiguous.push(id);
+            }
+        }
+        self.reruns.ambiguous.sort_unstable();
+        self.reruns.ambiguous.dedup();
+        self.reruns.settled = true;
     }
 
     /// Keeps a failing case (with `outcome`) while there is room; its index in `cases`.
@@ -203,8 +282,11 @@ impl TestReport {
     }
 
     /// Adds another report (the next file of a glob). A test present in both is one test whose
-    /// runs combine, as in [`record`](TestReport::record), whatever the order of the files.
-    pub fn merge(&mut self, other: TestReport) {
+    /// runs combine, as in a report that folds, whatever the order of the files; a name that
+    /// stands for two tests in either report is never combined.
+    pub fn merge(&mut self, mut other: TestReport) {
+        self.settle_reruns();
+        other.settle_reruns();
         let TestReport {
             total,
             passed,
@@ -215,7 +297,7 @@ impl TestReport {
             cases,
             cases_truncated,
             notes,
-            reruns,
+            reruns: theirs,
         } = other;
         self.total += total;
         self.add(Contribution {
@@ -226,59 +308,104 @@ impl TestReport {
             flaky,
         });
         self.cases_truncated += cases_truncated;
-        self.reruns.repeated += reruns.repeated;
-        self.reruns.recovered += reruns.recovered;
-        self.reruns.overflowed |= reruns.overflowed;
+        self.reruns.repeated += theirs.repeated;
+        self.reruns.recovered += theirs.recovered;
+        self.reruns.overflowed |= theirs.overflowed;
 
         // Their cases: `Some(outcome)` to append with that outcome, `None` to drop.
         let mut plan: Vec<Option<TestOutcome>> = cases.iter().map(|c| Some(c.outcome)).collect();
-        let mut new_ids = Vec::new();
-        let mut shared = Vec::new();
-        for (&id, &theirs) in &reruns.seen {
-            match self.reruns.seen.get_mut(&id) {
-                None => new_ids.push((id, theirs)),
-                Some(ours) if ours.ambiguous || theirs.ambiguous => ours.ambiguous = true,
-                Some(ours) => shared.push((id, *ours, theirs)),
+        let mut added: Vec<(u64, RunState)> = Vec::new();
+        let mut adopted: Vec<(u64, Option<u32>)> = Vec::new();
+        let mut no_longer_passing: Vec<u64> = Vec::new();
+        let mut ambiguous: Vec<u64> = theirs.ambiguous.clone();
+
+        let mut their_failing: Vec<(u64, RunState)> =
+            theirs.failing.iter().map(|(id, s)| (*id, *s)).collect();
+        their_failing.sort_unstable_by_key(|(id, _)| *id);
+        for (id, t) in their_failing {
+            if let Some(ours) = self.reruns.failing.get(&id).copied() {
+                if ours.ambiguous || t.ambiguous {
+                    self.mark_ambiguous(id);
+                    continue;
+                }
+                let after = self.combine_counted(ours.outcome, t.outcome);
+                let case = match ours.case {
+                    Some(i) => {
+                        if let Some(kept) = self.cases.get_mut(i as usize) {
+                            kept.outcome = after;
+                        }
+                        if let Some(slot) = t.case.and_then(|j| plan.get_mut(j as usize)) {
+                            *slot = None;
+                        }
+                        Some(i)
+                    }
+                    None => {
+                        if let Some(slot) = t.case.and_then(|j| plan.get_mut(j as usize)) {
+                            *slot = Some(after);
+                            adopted.push((id, t.case));
+                        }
+                        None
+                    }
+                };
+                if let Some(state) = self.reruns.failing.get_mut(&id) {
+                    state.outcome = after;
+                    state.case = case;
+                }
+            } else if self.reruns.has_pass(id) {
+                if t.ambiguous || self.reruns.is_ambiguous_pass(id) {
+                    ambiguous.push(id);
+                    added.push((
+                        id,
+                        RunState {
+                            ambiguous: true,
+                            ..t
+                        },
+                    ));
+                    continue;
+                }
+                let after = self.combine_counted(TestOutcome::Passed, t.outcome);
+                no_longer_passing.push(id);
+                if let Some(slot) = t.case.and_then(|j| plan.get_mut(j as usize)) {
+                    *slot = Some(after);
+                }
+                added.push((
+                    id,
+                    RunState {
+                        outcome: after,
+                        ..t
+                    },
+                ));
+            } else {
+                added.push((id, t));
             }
         }
-        let mut adopt = Vec::new();
-        for (id, ours, theirs) in shared {
-            let after = combine(ours.outcome, theirs.outcome);
-            self.total = self.total.saturating_sub(1);
-            self.reruns.repeated += 1;
-            if after == TestOutcome::Flaky
-                && ours.outcome != TestOutcome::Flaky
-                && theirs.outcome != TestOutcome::Flaky
-            {
-                self.reruns.recovered += 1;
-            }
-            self.sub(Contribution::of(ours.outcome));
-            self.sub(Contribution::of(theirs.outcome));
-            self.add(Contribution::of(after));
-            let theirs_slot = theirs
-                .case
-                .and_then(|j| plan.get_mut(j as usize))
-                .filter(|slot| slot.is_some());
-            let case = match (ours.case, theirs_slot) {
-                (Some(i), slot) => {
-                    if let Some(kept) = self.cases.get_mut(i as usize) {
-                        kept.outcome = after;
-                    }
-                    if let Some(slot) = slot {
-                        *slot = None;
-                    }
-                    Some(i)
+
+        let mut new_passes = Vec::new();
+        for &id in &theirs.passes {
+            if let Some(ours) = self.reruns.failing.get(&id).copied() {
+                if ours.ambiguous || theirs.is_ambiguous_pass(id) {
+                    self.mark_ambiguous(id);
+                    ambiguous.push(id);
+                    new_passes.push(id);
+                    continue;
                 }
-                (None, Some(slot)) => {
-                    *slot = Some(after);
-                    adopt.push((id, theirs.case));
-                    None
+                let after = self.combine_counted(ours.outcome, TestOutcome::Passed);
+                if let Some(kept) = ours.case.and_then(|i| self.cases.get_mut(i as usize)) {
+                    kept.outcome = after;
                 }
-                (None, None) => None,
-            };
-            if let Some(state) = self.reruns.seen.get_mut(&id) {
-                state.outcome = after;
-                state.case = case;
+                if let Some(state) = self.reruns.failing.get_mut(&id) {
+                    state.outcome = after;
+                }
+            } else if self.reruns.has_pass(id) && !no_longer_passing.contains(&id) {
+                if self.reruns.is_ambiguous_pass(id) || theirs.is_ambiguous_pass(id) {
+                    ambiguous.push(id);
+                    continue;
+                }
+                self.total = self.total.saturating_sub(1);
+                self.sub(Contribution::of(TestOutcome::Passed));
+                self.reruns.repeated += 1;
+            } else {
+                new_passes.push(id);
             }
         }
 
@@ -290,20 +417,66 @@ impl TestReport {
             }
         }
         let remap = |case: Option<u32>| case.and_then(|j| moved.get(j as usize).copied().flatten());
-        for (id, their_case) in adopt {
-            let index = remap(their_case);
-            if let Some(state) = self.reruns.seen.get_mut(&id) {
-                state.case = index;
+        for (id, their_case) in adopted {
+            if let Some(state) = self.reruns.failing.get_mut(&id) {
+                state.case = remap(their_case);
             }
         }
-        for (id, theirs) in new_ids {
+        for (id, state) in added {
             let state = RunState {
-                case: remap(theirs.case),
-                ..theirs
+                case: remap(state.case),
+                ..state
             };
-            self.reruns.remember(id, state);
+            self.reruns.failing.insert(id, state);
         }
+
+        let ours = std::mem::take(&mut self.reruns.passes);
+        let mut merged = Vec::with_capacity((ours.len() + new_passes.len()).min(MAX_TRACKED));
+        let (mut a, mut b) = (
+            ours.into_iter().peekable(),
+            new_passes.into_iter().peekable(),
+        );
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            let Some(id) = next else { break };
+            if no_longer_passing.contains(&id) || merged.last() == Some(&id) {
+                continue;
+            }
+            if merged.len() < MAX_TRACKED {
+                merged.push(id);
+            } else {
+                self.reruns.overflowed = true;
+                break;
+            }
+        }
+        self.reruns.passes = merged;
+        self.reruns.ambiguous.extend(ambiguous);
+        self.reruns.ambiguous.sort_unstable();
+        self.reruns.ambiguous.dedup();
+        self.reruns.settled = true;
         self.notes.extend(notes);
+    }
+
+    /// Combines two counted runs of one test into one: the counts lose both and gain the result.
+    fn combine_counted(&mut self, first: TestOutcome, second: TestOutcome) -> TestOutcome {
+        let after = combine(first, second);
+        self.total = self.total.saturating_sub(1);
+        self.reruns.repeated += 1;
+        if after == TestOutcome::Flaky
+            && first != TestOutcome::Flaky
+            && second != TestOutcome::Flaky
+        {
+            self.reruns.recovered += 1;
+        }
+        self.sub(Contribution::of(first));
+        self.sub(Contribution::of(second));
+        self.add(Contribution::of(after));
+        after
     }
 
     /// Applies a source's `reruns:` policy once all its files are merged. [`RerunPolicy::Flaky`]
@@ -322,7 +495,7 @@ impl TestReport {
                 case.outcome = TestOutcome::Failed;
             }
         }
-        for state in self.reruns.seen.values_mut() {
+        for state in self.reruns.failing.values_mut() {
             if state.outcome == TestOutcome::Flaky {
                 state.outcome = TestOutcome::Failed;
             }

@@ -362,6 +362,7 @@ impl Stream {
             let (package, test) = (package.to_string(), test.to_string());
             self.unfinished(&package, test, running);
         }
+        self.report.settle_reruns();
         if self.skipped_lines > 0 {
             self.notes.push(format!(
                 "{} line(s) that are not test2json events skipped (stderr mixed into the stream?)",

@@ -21,6 +21,7 @@ fn report(runs: &[(&str, TestOutcome)]) -> TestReport {
     for (name, outcome) in runs {
         r.record(run(name, *outcome));
     }
+    r.settle_reruns();
     r
 }
 
@@ -98,6 +99,7 @@ fn different_suites_classes_or_names_are_different_tests() {
     let mut other = run("a", Passed);
     other.suite = "T".into();
     r.record(other);
+    r.settle_reruns();
     assert_eq!(counts(&r), [3, 2, 1, 0, 0, 0]);
 }
 
@@ -114,6 +116,7 @@ fn record_run_matches_record() {
     r.record_run("S", "C", "a", Passed);
     r.record_run("S", "C", "b", Skipped);
     r.record_run("S", "C", "c", Errored);
+    r.settle_reruns();
     assert_eq!(counts(&r), [3, 1, 0, 1, 1, 1]);
     assert_eq!(r.cases.len(), 2);
 }
@@ -181,10 +184,11 @@ fn identities_are_capped_but_failures_always_fit() {
     r.record(run("late", Failed));
     r.record_run("S", "C", "late", Passed);
     r.record_run("S", "C", &format!("p{}", MAX_TRACKED + 5), Passed);
+    r.settle_reruns();
     assert_eq!(r.total, MAX_TRACKED as u64 + 12);
     assert_eq!(r.flaky, 1);
     assert!(r.rerun_notes().iter().any(|n| n.contains("more than")));
-    assert!(r.reruns.seen.len() <= MAX_TRACKED + 1);
+    assert!(r.reruns.passes.len() <= MAX_TRACKED);
 }
 
 #[test]
@@ -192,4 +196,47 @@ fn ids_separate_their_parts() {
     assert_ne!(test_id("a", "bc", "d"), test_id("ab", "c", "d"));
     assert_eq!(test_id("a", "b", "c"), test_id("a", "b", "c"));
     assert_eq!(test_id("a", "b", ""), None);
+}
+
+#[test]
+fn settling_twice_changes_nothing_and_records_after_a_merge_settle_again() {
+    let mut r = report(&[("a", Passed), ("a", Passed), ("b", Failed)]);
+    let before = counts(&r);
+    r.settle_reruns();
+    assert_eq!(counts(&r), before);
+    r.merge(report(&[("c", Passed)]));
+    r.record(run("c", Passed));
+    r.merge(TestReport::default());
+    assert_eq!(counts(&r), [3, 2, 1, 0, 0, 0]);
+}
+
+#[test]
+fn ambiguous_passes_are_never_folded_across_files() {
+    let mut junit = TestReport::default();
+    junit.record(run("p", Passed));
+    junit.record(run("p", Passed));
+    let mut merged = junit.clone();
+    merged.merge(report(&[("p", Failed)]));
+    assert_eq!(counts(&merged), [3, 2, 1, 0, 0, 0]);
+    let mut merged = report(&[("p", Failed)]);
+    merged.merge(junit);
+    assert_eq!(counts(&merged), [3, 2, 1, 0, 0, 0]);
+}
+
+#[test]
+fn merge_is_order_independent_on_a_mixed_glob() {
+    let files = [
+        report(&[("a", Failed), ("b", Passed), ("c", Errored), ("d", Passed)]),
+        report(&[("a", Passed), ("c", Errored), ("e", Failed)]),
+        report(&[("e", Passed), ("d", Passed), ("f", Skipped)]),
+    ];
+    let orders = [[0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]];
+    for order in orders {
+        let mut merged = TestReport::default();
+        for i in order {
+            merged.merge(files[i].clone());
+        }
+        assert_eq!(counts(&merged), [6, 4, 0, 1, 1, 2], "{order:?}");
+        assert_eq!(merged.cases.len(), 3, "{order:?}");
+    }
 }

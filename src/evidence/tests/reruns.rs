@@ -14,9 +14,10 @@
 //!
 //! Memory stays bounded whatever the report: identities are 64-bit SipHash values under a
 //! process-wide random key (collisions are unpredictable, so a crafted test name cannot turn a
-//! failure into a flaky pass), and the table that holds them is capped. Failing tests are few and
-//! always fit; passing tests past [`MAX_TRACKED`] are counted without being remembered, and a note
-//! says so, because a rerun of one of them would then count twice.
+//! failure into a flaky pass). Failing tests are few and always kept, in a map; passing ones in a
+//! vector capped at [`MAX_TRACKED`] (8 MiB), sorted only when a report is settled. Passing tests
+//! past the cap are counted without being remembered, and a note says so, because a rerun of one
+//! of them would then count twice.
 //!
 //! Each remembered identity has a [`RunState`]; a new run of it, or the same identity in a report
 //! being merged, combines the two states, and the counts move by the difference of what the old
@@ -32,8 +33,8 @@ use serde::Serialize;
 
 use super::TestOutcome;
 
-/// Most passing identities remembered per report; failing ones are always remembered.
-pub const MAX_TRACKED: usize = 1 << 19;
+/// Most passing identities remembered per report (8 MiB); failing ones are always remembered.
+pub const MAX_TRACKED: usize = 1 << 20;
 
 /// What to make of a test that failed and then passed on a rerun.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -97,9 +98,19 @@ pub(super) fn combine(first: TestOutcome, second: TestOutcome) -> TestOutcome {
 }
 
 /// Identities seen in a report, with the bookkeeping behind rerun notes.
+///
+/// Failing identities (few) sit in a map with their state; passing ones in a plain vector,
+/// appended on the hot path (a JUnit file of a million passing cases costs one hash and one push
+/// each, no random access) and sorted and deduplicated only when a report is settled: before a
+/// merge, or at the end of a parse that folds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reruns {
-    pub(super) seen: HashMap<u64, RunState, BuildHasherDefault<IdHasher>>,
+    pub(super) failing: HashMap<u64, RunState, BuildHasherDefault<IdHasher>>,
+    pub(super) passes: Vec<u64>,
+    /// `passes` is sorted and deduplicated, `ambiguous` sorted.
+    pub(super) settled: bool,
+    /// Passing identities shared by two distinct tests of one report: never folded.
+    pub(super) ambiguous: Vec<u64>,
     /// Runs folded into an earlier run of the same test.
     pub(super) repeated: u64,
     /// Tests that failed, then passed on a rerun (or the other way round across files).
@@ -115,17 +126,24 @@ impl Reruns {
         self.repeated == 0 && !self.overflowed
     }
 
-    /// Remembers `id` in `state` when there is room; failing tests always get a place.
-    pub(super) fn remember(&mut self, id: u64, state: RunState) {
-        let failing = matches!(
-            state.outcome,
-            TestOutcome::Failed | TestOutcome::Errored | TestOutcome::Flaky
-        );
-        if self.seen.len() < MAX_TRACKED || failing {
-            self.seen.insert(id, state);
+    /// Remembers a passing identity while there is room.
+    pub(super) fn push_pass(&mut self, id: u64) {
+        if self.passes.len() < MAX_TRACKED {
+            self.passes.push(id);
+            self.settled = false;
         } else {
             self.overflowed = true;
         }
+    }
+
+    /// Whether `id` passed (only meaningful once settled).
+    pub(super) fn has_pass(&self, id: u64) -> bool {
+        self.passes.binary_search(&id).is_ok()
+    }
+
+    /// Whether distinct tests of this report share the passing identity `id` (once settled).
+    pub(super) fn is_ambiguous_pass(&self, id: u64) -> bool {
+        self.ambiguous.binary_search(&id).is_ok()
     }
 
     /// Notes for the reader: reruns folded and whether the table overflowed.
