@@ -32,7 +32,8 @@ use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::xml::input::{self, Encoding, LineTracker, Utf16ToUtf8};
+use super::coverage_xml::LineTracker;
+use super::xml::input::{self, Encoding, Utf16ToUtf8};
 use super::xml::text::{
     FirstLine, attribute_value, decode_utf16_lossy, first_element_name, for_each_attribute,
     non_empty, number,
@@ -83,7 +84,6 @@ fn read_document<B: BufRead>(input: B) -> Result<TestReport, ParseError> {
     let mut buf = Vec::new();
     let mut doc = Document::default();
     loop {
-        xml.get_mut().mark();
         let start = xml.buffer_position();
         let event = match xml.read_event_into(&mut buf) {
             Ok(event) => event,

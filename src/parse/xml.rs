@@ -6,7 +6,9 @@
 //! The same rules as the JUnit reader, which keeps its own tuned loop: UTF-8 with or without BOM,
 //! UTF-16 transcoded (`dotnet test` and PowerShell still write it), DOCTYPE skipped unread, only
 //! the five XML entities and character references resolved (a custom or external entity stays
-//! literal text, never expanded or fetched), and every error names line:column.
+//! literal text, never expanded or fetched), and every error names line:column. Positions cost
+//! nothing until an error: the coverage parsers' windowed [`LineTracker`] rescans the bytes it
+//! still holds when asked.
 
 pub(crate) mod input;
 pub(crate) mod text;
@@ -17,8 +19,9 @@ use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+use super::coverage_xml::LineTracker;
 use super::{ParseError, Position};
-use input::{Encoding, LineTracker, Utf16ToUtf8};
+use input::{Encoding, Utf16ToUtf8};
 
 /// Deepest element nesting accepted; real reports stay under twenty levels.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -89,7 +92,6 @@ fn read_document<B: BufRead, H: Handler>(
     let mut depth = 0usize;
     let mut root = Root::NotYet;
     loop {
-        xml.get_mut().mark();
         let start = xml.buffer_position();
         let event = match xml.read_event_into(&mut buf) {
             Ok(event) => event,

@@ -196,6 +196,12 @@ fn ids_separate_their_parts() {
     assert_ne!(test_id("a", "bc", "d"), test_id("ab", "c", "d"));
     assert_eq!(test_id("a", "b", "c"), test_id("a", "b", "c"));
     assert_eq!(test_id("a", "b", ""), None);
+    assert_ne!(test_id("", "", "abcdefgh"), test_id("", "", "abcdefgh\0"));
+    assert_ne!(test_id("", "", "x"), test_id("", "", "y"));
+    let ids: std::collections::HashSet<_> = (0..100_000)
+        .map(|i| test_id("S", "C", &format!("t{i}")))
+        .collect();
+    assert_eq!(ids.len(), 100_000);
 }
 
 #[test]

@@ -12,9 +12,9 @@
 //! Skipped runs are counted as they come and never folded: a skip says nothing about a rerun, and
 //! real reports list distinct skipped tests under one name (Ginkgo's Kubernetes e2e suites).
 //!
-//! Memory stays bounded whatever the report: identities are 64-bit SipHash values under a
-//! process-wide random key (collisions are unpredictable, so a crafted test name cannot turn a
-//! failure into a flaky pass). Failing tests are few and always kept, in a map; passing ones in a
+//! Memory stays bounded whatever the report: identities are 64-bit keyed hashes under a
+//! process-wide random secret (collisions cannot be planned, so a crafted test name cannot turn
+//! a failure into a flaky pass). Failing tests are few and always kept, in a map; passing ones in a
 //! vector capped at [`MAX_TRACKED`] (8 MiB), sorted only when a report is settled. Passing tests
 //! past the cap are counted without being remembered, and a note says so, because a rerun of one
 //! of them would then count twice.
@@ -181,20 +181,51 @@ impl Serialize for Reruns {
 
 /// The identity hash of a test: suite, class and name, each length-prefixed so that
 /// `("a", "bc")` and `("ab", "c")` differ. `None` for a nameless test, which is never folded.
+///
+/// A keyed multiply-fold hash (the wyhash construction: each 8-byte word is multiplied as 128
+/// bits against a secret and folded), with a secret drawn from the process's random source, so
+/// collisions cannot be planned from outside; it runs at a few bytes per cycle where SipHash,
+/// on a JUnit file of a million passing cases, was a tenth of the parse.
 pub fn test_id(suite: &str, classname: &str, name: &str) -> Option<u64> {
     if name.is_empty() {
         return None;
     }
-    static KEYS: OnceLock<RandomState> = OnceLock::new();
-    let mut h = KEYS.get_or_init(RandomState::new).build_hasher();
+    static SECRET: OnceLock<[u64; 2]> = OnceLock::new();
+    let [k0, k1] = *SECRET.get_or_init(|| {
+        let seed = RandomState::new();
+        let draw = |n: u64| {
+            let mut h = seed.build_hasher();
+            h.write_u64(n);
+            h.finish() | 1
+        };
+        [draw(0), draw(1)]
+    });
+    let mut h = k0;
     for part in [suite, classname, name] {
-        h.write_usize(part.len());
-        h.write(part.as_bytes());
+        h = fold(h ^ part.len() as u64, k1);
+        let mut words = part.as_bytes().chunks_exact(8);
+        for word in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            h = fold(h ^ u64::from_le_bytes(w), k1);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = fold(h ^ u64::from_le_bytes(w) ^ 0x8000_0000_0000_0000, k1);
+        }
     }
-    Some(h.finish())
+    Some(fold(h ^ 0x9E37_79B9_7F4A_7C15, k0 ^ k1))
 }
 
-/// The table's keys are already SipHash values: hashing them again would only cost time.
+/// 128-bit multiply, high and low halves folded together.
+fn fold(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// The table's keys are already hashes: hashing them again would only cost time.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IdHasher(u64);
 

@@ -1,15 +1,11 @@
-//! Byte-level plumbing under the XML reader: encoding detection, a streaming UTF-16 → UTF-8
-//! transcoder, and a line counter that turns the reader's byte offsets into line:column.
+//! Byte-level plumbing under the XML reader: encoding detection and a streaming UTF-16 → UTF-8
+//! transcoder (line:column comes from the coverage parsers' windowed `LineTracker`).
 //!
 //! quick-xml (without its `encoding` feature) reads UTF-8 only and strips a UTF-8 BOM itself.
 //! .NET and PowerShell tools still write UTF-16 reports, so those are transcoded here rather than
-//! rejected. Line numbers are counted on the bytes the XML reader consumes, with a counting loop
-//! the compiler vectorises; the offsets of the newlines inside the event being read are kept (not
-//! its bytes), so a position is exact when an error is reported and costs nothing otherwise.
+//! rejected.
 
 use std::io::{self, BufRead, Read};
-
-use crate::parse::Position;
 
 /// The text encoding a document starts with, judged from its first four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,127 +159,6 @@ impl<R: Read> BufRead for Utf16ToUtf8<R> {
     }
 }
 
-/// Most newline offsets of one XML event kept for locating an error inside it; past this, errors
-/// in that event fall back to a byte offset.
-const MAX_EVENT_NEWLINES: usize = 64 * 1024;
-
-/// Counts lines in the bytes the XML reader consumes, and keeps the newline offsets of the event
-/// being read so that an offset inside it can be turned into line:column.
-pub(crate) struct LineTracker<R> {
-    inner: R,
-    consumed: u64,
-    newlines: u64,
-    last_newline: Option<u64>,
-    mark: u64,
-    newlines_at_mark: u64,
-    last_newline_at_mark: Option<u64>,
-    event_newlines: Vec<u64>,
-    overflow: bool,
-}
-
-impl<R: BufRead> LineTracker<R> {
-    pub(crate) fn new(inner: R) -> Self {
-        LineTracker {
-            inner,
-            consumed: 0,
-            newlines: 0,
-            last_newline: None,
-            mark: 0,
-            newlines_at_mark: 0,
-            last_newline_at_mark: None,
-            event_newlines: Vec::new(),
-            overflow: false,
-        }
-    }
-
-    /// Starts a new event at the current position: positions asked for later are at or after it.
-    #[inline]
-    pub(crate) fn mark(&mut self) {
-        self.mark = self.consumed;
-        self.newlines_at_mark = self.newlines;
-        self.last_newline_at_mark = self.last_newline;
-        if !self.event_newlines.is_empty() {
-            self.event_newlines.clear();
-        }
-        self.overflow = false;
-    }
-
-    /// Line and column (1-based, column in bytes) of a byte offset in the current event.
-    pub(crate) fn position(&self, offset: u64) -> Position {
-        if offset < self.mark || offset > self.consumed || self.overflow {
-            return Position::Offset(offset);
-        }
-        let before = self.event_newlines.partition_point(|&nl| nl < offset);
-        let line = self.newlines_at_mark + before as u64 + 1;
-        let last_newline = match before.checked_sub(1) {
-            Some(i) => self.event_newlines.get(i).copied(),
-            None => self.last_newline_at_mark,
-        };
-        let column = match last_newline {
-            Some(nl) => offset - nl,
-            None => offset + 1,
-        };
-        Position::LineCol { line, column }
-    }
-
-    fn record(&mut self, amt: usize) {
-        let Ok(buf) = self.inner.fill_buf() else {
-            return;
-        };
-        let Some(slice) = buf.get(..amt) else {
-            return;
-        };
-        let newlines = count_newlines(slice);
-        if newlines == 0 {
-            return;
-        }
-        self.newlines += newlines;
-        let base = self.consumed;
-        let mut last = 0;
-        for (i, &b) in slice.iter().enumerate() {
-            if b == b'\n' {
-                last = i;
-                if !self.overflow {
-                    if self.event_newlines.len() < MAX_EVENT_NEWLINES {
-                        self.event_newlines.push(base + i as u64);
-                    } else {
-                        self.overflow = true;
-                    }
-                }
-            }
-        }
-        self.last_newline = Some(base + last as u64);
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
-}
-
-impl<R: BufRead> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineTracker<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if amt > 0 {
-            self.record(amt);
-        }
-        self.inner.consume(amt);
-        self.consumed += amt as u64;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,30 +221,5 @@ mod tests {
             .read_to_string(&mut out)
             .unwrap_err();
         assert!(err.to_string().contains("middle of a character"), "{err}");
-    }
-
-    #[test]
-    fn tracks_lines_and_columns() {
-        let mut tracker = LineTracker::new(&b"ab\ncd\nef"[..]);
-        tracker.consume(4);
-        assert_eq!(
-            tracker.position(1),
-            Position::LineCol { line: 1, column: 2 }
-        );
-        assert_eq!(
-            tracker.position(3),
-            Position::LineCol { line: 2, column: 1 }
-        );
-        tracker.mark();
-        tracker.consume(4);
-        assert_eq!(
-            tracker.position(7),
-            Position::LineCol { line: 3, column: 2 }
-        );
-        assert_eq!(
-            tracker.position(4),
-            Position::LineCol { line: 2, column: 2 }
-        );
-        assert_eq!(tracker.position(0), Position::Offset(0));
     }
 }
