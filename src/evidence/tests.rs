@@ -156,7 +156,7 @@ impl TestReport {
     }
 
     fn count(&mut self, outcome: TestOutcome) {
-        self.total += 1;
+        self.total = self.total.saturating_add(1);
         self.add(Contribution::of(outcome));
     }
 
@@ -266,11 +266,11 @@ impl TestReport {
     }
 
     fn add(&mut self, c: Contribution) {
-        self.passed += c.passed;
-        self.failed += c.failed;
-        self.errors += c.errors;
-        self.skipped += c.skipped;
-        self.flaky += c.flaky;
+        self.passed = self.passed.saturating_add(c.passed);
+        self.failed = self.failed.saturating_add(c.failed);
+        self.errors = self.errors.saturating_add(c.errors);
+        self.skipped = self.skipped.saturating_add(c.skipped);
+        self.flaky = self.flaky.saturating_add(c.flaky);
     }
 
     fn sub(&mut self, c: Contribution) {
@@ -299,7 +299,7 @@ impl TestReport {
             notes,
             reruns: theirs,
         } = other;
-        self.total += total;
+        self.total = self.total.saturating_add(total);
         self.add(Contribution {
             passed,
             failed,
@@ -307,7 +307,7 @@ impl TestReport {
             skipped,
             flaky,
         });
-        self.cases_truncated += cases_truncated;
+        self.cases_truncated = self.cases_truncated.saturating_add(cases_truncated);
         self.reruns.repeated += theirs.repeated;
         self.reruns.recovered += theirs.recovered;
         self.reruns.overflowed |= theirs.overflowed;
@@ -487,7 +487,7 @@ impl TestReport {
             return;
         }
         let flaky = self.flaky;
-        self.failed += flaky;
+        self.failed = self.failed.saturating_add(flaky);
         self.passed = self.passed.saturating_sub(flaky);
         self.flaky = 0;
         for case in &mut self.cases {

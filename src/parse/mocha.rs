@@ -149,7 +149,7 @@ impl Doc {
             self.from_tests
         };
         if let Some(stats) = &self.stats {
-            let ran = report.total - self.hooks;
+            let ran = report.total.saturating_sub(self.hooks);
             if let Some(note) = disagreement(
                 "stats",
                 &[
@@ -164,11 +164,11 @@ impl Doc {
         }
         if self.has_lists
             && let Some(len) = self.tests_len
-            && len != report.total - self.hooks
+            && len != report.total.saturating_sub(self.hooks)
         {
             notes.push(format!(
                 "`tests` lists {len} test(s) but passes, failures (hooks aside) and pending hold {}",
-                report.total - self.hooks
+                report.total.saturating_sub(self.hooks)
             ));
         }
         notes.into_report(&mut report);

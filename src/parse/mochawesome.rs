@@ -139,7 +139,7 @@ impl Doc {
                     (
                         "testsRegistered",
                         stats.tests_registered,
-                        self.report.total - hooks,
+                        self.report.total.saturating_sub(hooks),
                     ),
                     ("passes", stats.passes, passed),
                     ("failures", stats.failures, failed),

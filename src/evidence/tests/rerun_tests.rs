@@ -246,3 +246,19 @@ fn merge_is_order_independent_on_a_mixed_glob() {
         assert_eq!(merged.cases.len(), 3, "{order:?}");
     }
 }
+
+#[test]
+fn huge_counts_saturate_when_merged() {
+    let huge = TestReport {
+        total: u64::MAX,
+        errors: u64::MAX,
+        ..TestReport::default()
+    };
+    let mut merged = huge.clone();
+    merged.merge(huge);
+    merged.record(run("a", Failed));
+    assert_eq!(
+        (merged.total, merged.errors, merged.failed),
+        (u64::MAX, u64::MAX, 1)
+    );
+}
