@@ -67,7 +67,7 @@ pub struct TestReport {
     pub cases_truncated: u64,
     /// Disagreements between declared and counted totals, and similar remarks.
     pub notes: Vec<String>,
-    /// The tests seen so far, so that a rerun combines with its first run (see [`reruns`]).
+    /// The tests seen so far, so that a rerun combines with its first run (see the module docs).
     #[serde(skip_serializing_if = "Reruns::is_empty")]
     pub reruns: Reruns,
 }

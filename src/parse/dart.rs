@@ -4,7 +4,7 @@
 //!
 //! A test counts at its `testDone`: `skipped: true` → skipped; `result` `success` → passed,
 //! `failure` (an expectation failed) → failed, `error` (an exception) → errors, anything else →
-//! errors, with a note. Hidden tests (the synthetic "loading <file>" test of each suite, and
+//! errors, with a note. Hidden tests (the synthetic "loading `<file>`" test of each suite, and
 //! `setUpAll`/`tearDownAll`) are not counted when they succeed, but are errored tests when they
 //! do not: a suite that fails to load or compile shows up only there. The run as a whole fails
 //! closed: a `done` event with `success: false` and no failed test counted, a stream without
