@@ -3,6 +3,7 @@
 #
 #   bench/parsers.sh            # 200 MiB JUnit/Cobertura/LCOV, 100 MiB Trivy, 200 MiB of each
 #                               # other test format, then 1 GiB RSS checks
+#   FORMATS="tap gotest" SKIP_CLASSIC=1 bench/parsers.sh   # only some of the other test formats
 #   SIZE=20 BIG=0 bench/parsers.sh   # a quick run: 20 MiB files, no 1 GiB check
 #
 # Builds the release binary once, generates deterministic reports with bench/gen.py (streaming),
@@ -80,6 +81,7 @@ ratio() { # "what" numerator-label denominator-label: prints time(numerator)/tim
 }
 
 : > "$WORK/results.txt"
+if [ -z "${SKIP_CLASSIC:-}" ]; then
 echo "== JUnit"
 gen junit "$SIZE" junit.xml
 measure gonogo-junit "$WORK/junit.xml" "$RUNS" "$BIN" inspect "$WORK/junit.xml" --kind junit --format json
@@ -106,6 +108,45 @@ measure gonogo-trivy "$WORK/trivy.json" "$RUNS" "$BIN" inspect "$WORK/trivy.json
 measure jq-trivy "$WORK/trivy.json" 1 jq "[.Results[]?.Vulnerabilities[]?] | length" "$WORK/trivy.json"
 measure wc-trivy "$WORK/trivy.json" "$RUNS" wc -l "$WORK/trivy.json"
 rm -f "$WORK/trivy.json"
+fi
+
+# The other test-report formats: gonogo against the floor (`wc -l`) and, where one exists, a
+# common peer: jq over the JSON formats (counting outcomes), tap.py (PyPI) over TAP. No common
+# peer counts NUnit, TRX or xUnit.net XML (junitparser does not read them), so those get none.
+if [ ! -x "$WORK/venv/bin/tappy" ]; then
+  "$WORK/venv/bin/pip" install --quiet tap.py==3.2.1 || echo "tap.py could not be installed; skipped"
+fi
+cat > "$WORK/tap_count.py" <<'PY'
+import sys
+from tap.parser import Parser
+total = failed = 0
+for line in Parser().parse_file(sys.argv[1]):
+    if line.category == "test":
+        total += 1
+        failed += not line.ok
+print(total, failed)
+PY
+declare -A KIND=([nunit]=nunit [trx]=trx [xunit]=xunit [gotest]=go-test-json [mocha]=mocha-json [mochawesome]=mochawesome [rspec]=rspec-json [dart]=dart-json [tap]=tap)
+declare -A JQ=(
+  [gotest]='select(.Test != null and (.Action == "pass" or .Action == "fail" or .Action == "skip")) | .Action'
+  [dart]='select(.type == "testDone") | .result'
+  [mocha]='(.passes + .failures + .pending)[] | .fullTitle'
+  [mochawesome]='.. | objects | select(has("fullTitle") and has("state")) | .state'
+  [rspec]='.examples[] | .status'
+)
+for k in ${FORMATS:-nunit trx xunit gotest mocha mochawesome rspec dart tap}; do
+  echo "== $k"
+  gen "$k" "$SIZE" "$k.data"
+  measure "gonogo-$k" "$WORK/$k.data" "$RUNS" "$BIN" inspect "$WORK/$k.data" --kind "${KIND[$k]}" --format json
+  if [ -n "${JQ[$k]:-}" ]; then
+    measure "jq-$k" "$WORK/$k.data" 1 sh -c "jq -r '${JQ[$k]}' '$WORK/$k.data' | wc -l"
+  fi
+  if [ "$k" = tap ]; then
+    measure tappy "$WORK/$k.data" 1 "$WORK/venv/bin/python" "$WORK/tap_count.py" "$WORK/$k.data"
+  fi
+  measure "wc-$k" "$WORK/$k.data" "$RUNS" wc -l "$WORK/$k.data"
+  rm -f "$WORK/$k.data"
+done
 
 # The other test-report formats: gonogo against the floor (`wc -l`) and, where one exists, a
 # common peer: jq over the JSON formats (counting outcomes), tap.py (PyPI) over TAP. No common

@@ -27,6 +27,10 @@ for t in "${TARGETS[@]}"; do
   case $t in
     junit) seed "$t" "$FIX/junit" "$CORPUS/junit" ;;
     gitlab_test_report) seed "$t" "$CORPUS/gitlab" ;;
+    nunit | trx | xunit | mocha | rspec | dart | tap) seed "$t" "$FIX/tests/$t" ;;
+    mochawesome) seed "$t" "$FIX/tests/mocha" ;;
+    go_test) seed "$t" "$FIX/tests/go" ;;
+    test_report_merge) seed "$t" "$FIX/tests/go" "$FIX/tests/tap" ;;
     cobertura | jacoco | clover | opencover | lcov | gocover) seed "$t" "$FIX/coverage" "$CORPUS/$t" ;;
     manifests | yaml) seed "$t" "$FIX/k8s" ../rules ;;
     dockerfile) seed "$t" "$FIX/dockerfile" ;;

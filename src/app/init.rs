@@ -26,7 +26,17 @@ const MAX_DEPTH: usize = 6;
 /// The source name rules read for a format.
 fn source_name(format: Format) -> &'static str {
     match format {
-        Format::Junit | Format::GitlabTestReport => "tests",
+        Format::Junit
+        | Format::GitlabTestReport
+        | Format::Nunit
+        | Format::Trx
+        | Format::Xunit
+        | Format::GoTest
+        | Format::Mochawesome
+        | Format::Mocha
+        | Format::Rspec
+        | Format::Dart
+        | Format::Tap => "tests",
         Format::Cobertura
         | Format::Jacoco
         | Format::Clover

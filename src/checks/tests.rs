@@ -140,6 +140,7 @@ impl CheckKind for TestsCheck {
             "no test was executed",
         );
         m.notes.extend(report.notes.iter().cloned());
+        m.notes.extend(report.rerun_notes());
         Ok(m)
     }
 }

@@ -10,7 +10,7 @@ mod tests;
 
 pub use coverage::{CoverageReport, FileCoverage};
 pub use findings::{Category, Finding, FindingSet, Severity};
-pub use tests::{TestCase, TestOutcome, TestReport};
+pub use tests::{RerunPolicy, Reruns, TestCase, TestOutcome, TestReport};
 
 use serde::Serialize;
 

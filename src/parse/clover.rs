@@ -8,7 +8,8 @@
 //! The `<metrics>` of packages and classes repeat the totals and are ignored; `<testproject>`
 //! (OpenClover's test sources) is ignored. Per-file figures come from the `<metrics>` directly
 //! under each `<file>` (named by its `path`, else its `name`). When `<project>` has no
-//! `<metrics>`, the per-file metrics are summed instead.
+//! `<metrics>`, the per-file metrics are summed instead. The `<line type="stmt">` elements are
+//! counted only to cross-check: totals that disagree with them are noted.
 
 use std::io::BufRead;
 
@@ -51,6 +52,8 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let mut files_sum = Figures::default();
     let mut file: Option<(String, Figures)> = None;
     let mut root_seen = false;
+    // Covered and total `<line type="stmt">` elements, to cross-check the declared metrics.
+    let mut counted = (0u64, 0u64);
 
     loop {
         let event = xml.next(&mut buf)?;
@@ -104,6 +107,21 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             (Ctx::Other, Some(Ctx::Project)) if tag == "metrics" => {
                 project = Some(read_metrics(&xml, element)?);
             }
+            (Ctx::Other, Some(Ctx::File)) if tag == "line" => {
+                let (mut statement, mut hit) = (false, false);
+                xml.attributes(element, |key, value| {
+                    match key {
+                        "type" => statement = value == "stmt",
+                        "count" => hit = count(value, "count").is_ok_and(|n| n > 0),
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+                if statement {
+                    counted.0 += u64::from(hit);
+                    counted.1 += 1;
+                }
+            }
             (Ctx::Other, Some(Ctx::File)) if tag == "metrics" => {
                 let figures = read_metrics(&xml, element)?;
                 files_sum.add(&figures);
@@ -131,6 +149,12 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             files_sum
         }
     };
+    if counted.1 > 0 && (totals.lines_covered, totals.lines_total) != counted {
+        report.notes.push(format!(
+            "declared coveredstatements/statements {}/{} but the <line type=\"stmt\"> elements give {}/{}; the declared metrics are used",
+            totals.lines_covered, totals.lines_total, counted.0, counted.1
+        ));
+    }
     totals.apply(&mut report);
     Ok(report)
 }
@@ -222,7 +246,20 @@ mod tests {
             ("/src/org/demo/A.java", 5, 6)
         );
         assert_eq!(r.files[1].path, "B.java");
-        assert!(r.notes.is_empty());
+        // The sample lists one statement line where the metrics declare ten.
+        assert_eq!(
+            r.notes,
+            [
+                "declared coveredstatements/statements 7/10 but the <line type=\"stmt\"> elements give 1/1; the declared metrics are used"
+            ]
+        );
+        let full = OPENCLOVER.replace(
+            "<line num=\"3\" count=\"1\" type=\"stmt\"/>",
+            &(1..=10)
+                .map(|n| format!("<line num=\"{n}\" count=\"{}\" type=\"stmt\"/><line num=\"{n}\" type=\"method\" count=\"0\"/>", u8::from(n <= 7)))
+                .collect::<String>(),
+        );
+        assert!(parse(full.as_bytes()).unwrap().notes.is_empty());
     }
 
     #[test]
@@ -230,7 +267,7 @@ mod tests {
         let xml = OPENCLOVER.replace("<metrics statements=\"10\" coveredstatements=\"7\" conditionals=\"4\" coveredconditionals=\"1\" methods", "<other methods");
         let r = parse(xml.as_bytes()).unwrap();
         assert_eq!(counters(&r), (7, 10, 1, 4, true));
-        assert_eq!(r.notes.len(), 1);
+        assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! line is covered when any occurrence has `hits > 0`; its branches are the largest
 //! `condition-coverage="50% (1/2)"` seen. Branch counters come only from `branch="true"` lines
 //! (case-insensitive: coverlet writes `True`), so a report without them has no branch data.
+//! Declared `lines-covered`/`lines-valid` that differ from the counted lines are noted (unless
+//! the declared `line-rate` is already noted as different).
 //!
 //! When the report has no `<line>` at all (a summary-only export), the root's `lines-covered`,
 //! `lines-valid`, `branches-covered` and `branches-valid` are used. A declared `line-rate` or
@@ -208,13 +210,15 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     } else {
         let line_rate = report.line_percent().map(|p| p / 100.0);
         let (covered, total) = (report.lines_covered, report.lines_total);
-        report.notes.extend(rate_note(
-            "line-rate",
-            declared.line_rate,
-            line_rate,
-            covered,
-            total,
-        ));
+        let line_rate_note = rate_note("line-rate", declared.line_rate, line_rate, covered, total);
+        // A rate note already says the declared figures disagree; the totals note is for the
+        // files whose rates agree while their totals do not.
+        let totals = match line_rate_note {
+            Some(_) => None,
+            None => totals_note(&declared, &report),
+        };
+        report.notes.extend(line_rate_note);
+        report.notes.extend(totals);
         let branch_rate = report.branch_percent().map(|p| p / 100.0);
         let (covered, total) = (report.branches_covered, report.branches_total);
         report.notes.extend(rate_note(
@@ -232,6 +236,18 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
         ));
     }
     Ok(report)
+}
+
+/// A note when the root's declared `lines-covered`/`lines-valid` differ from the counted `<line>`
+/// elements; the counted figures are used.
+fn totals_note(d: &Declared, report: &CoverageReport) -> Option<String> {
+    let (covered, valid) = (d.lines_covered?, d.lines_valid?);
+    ((covered, valid) != (report.lines_covered, report.lines_total)).then(|| {
+        format!(
+            "declared lines-covered/lines-valid {covered}/{valid} but the <line> elements give {}/{}; the counted figures are used",
+            report.lines_covered, report.lines_total
+        )
+    })
 }
 
 fn child_ctx(parent: Ctx, tag: &str) -> Ctx {
@@ -455,6 +471,23 @@ mod tests {
             <method name="b"><lines><line number="2" hits="3"/></lines></method>
             </methods></class></classes></package></packages></coverage>"#;
         assert_eq!(counters(&parse_str(xml).unwrap()), (2, 2, 0, 0, false));
+    }
+
+    #[test]
+    fn disagreeing_declared_totals_are_noted() {
+        let r = parse(
+            &br#"<coverage line-rate="0.5" lines-covered="2" lines-valid="4"><packages><package><classes>
+                <class filename="a.py"><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class>
+            </classes></package></packages></coverage>"#[..],
+        )
+        .unwrap();
+        assert_eq!((r.lines_covered, r.lines_total), (1, 2));
+        assert_eq!(
+            r.notes,
+            [
+                "declared lines-covered/lines-valid 2/4 but the <line> elements give 1/2; the counted figures are used"
+            ]
+        );
     }
 
     #[test]

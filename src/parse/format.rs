@@ -45,12 +45,21 @@ macro_rules! formats {
 formats! {
     Junit = "junit" => junit as Tests, "JUnit XML test report (any dialect)";
     GitlabTestReport = "gitlab-test-report" => gitlab_test_report as Tests, "GitLab pipeline test_report / test_report_summary JSON";
+    Trx = "trx" => trx as Tests, "Visual Studio TRX (dotnet test --logger trx, vstest, MSTest)";
+    Nunit = "nunit" => nunit as Tests, "NUnit 3 (<test-run>) and NUnit 2 (<test-results>) result XML";
+    Mochawesome = "mochawesome" => mochawesome as Tests, "mochawesome JSON (mocha, Cypress)";
+    Mocha = "mocha-json" => mocha as Tests, "mocha --reporter json";
+    Rspec = "rspec-json" => rspec as Tests, "RSpec JSON formatter (rspec --format json)";
+    GoTest = "go-test-json" => go_test as Tests, "go test -json (test2json) and gotestsum --jsonfile event streams";
+    Dart = "dart-json" => dart as Tests, "Dart / Flutter test --reporter json event stream";
+    Xunit = "xunit" => xunit as Tests, "xUnit.net v1/v2/v3 XML (<assemblies>, <assembly>)";
     Cobertura = "cobertura" => cobertura as Coverage, "Cobertura XML coverage";
     Jacoco = "jacoco" => jacoco as Coverage, "JaCoCo XML coverage";
     Clover = "clover" => clover as Coverage, "Clover XML coverage";
     OpenCover = "opencover" => opencover as Coverage, "OpenCover XML coverage";
     Lcov = "lcov" => lcov as Coverage, "LCOV tracefile";
     GoCover = "gocover" => gocover as Coverage, "Go cover profile (go test -coverprofile)";
+    Tap = "tap" => tap as Tests, "TAP 12-14 (prove / Test::More, node --test, tap, Bats)";
     Sarif = "sarif" => sarif as Findings, "SARIF 2.1.0 static analysis results";
     Trivy = "trivy" => trivy as Findings, "Trivy JSON (image, filesystem, config, k8s)";
     Grype = "grype" => grype as Findings, "Grype JSON vulnerability report";
@@ -65,3 +74,6 @@ formats! {
 pub fn detect(head: &[u8]) -> Option<Format> {
     Format::ALL.iter().copied().find(|f| f.sniff(head))
 }
+
+#[cfg(test)]
+mod tests;

@@ -23,9 +23,7 @@
 //!   only the five XML entities and character references are resolved: a custom or external
 //!   entity reference is kept as literal text, never expanded or fetched.
 
-mod input;
 mod model;
-mod text;
 
 use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read};
@@ -34,19 +32,18 @@ use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::{ParseError, Position};
-use crate::evidence::{Location, TestCase, TestOutcome, TestReport};
-use input::{Encoding, LineTracker, Utf16ToUtf8};
-use model::{Case, Counted, Declared, Detail, Notes, Suite, status_outcome};
-use text::{
+use super::coverage_xml::LineTracker;
+use super::xml::input::{self, Encoding, Utf16ToUtf8};
+use super::xml::text::{
     FirstLine, attribute_value, decode_utf16_lossy, first_element_name, for_each_attribute,
     non_empty, number,
 };
+use super::{ParseError, Position};
+use crate::evidence::{Location, TestCase, TestOutcome, TestReport};
+use model::{Case, Counted, Declared, Detail, Notes, Suite, status_outcome};
 
 /// Deepest element nesting accepted; real reports stay under ten levels.
 const MAX_DEPTH: usize = 256;
-/// Longest message kept for a failed case, in characters.
-const MAX_MESSAGE_CHARS: usize = 500;
 /// Most notes kept; further disagreements are only counted.
 const MAX_NOTES: usize = 50;
 const ROOT_EXPECTED: &str = "expected <testsuites> or <testsuite> root";
@@ -87,7 +84,6 @@ fn read_document<B: BufRead>(input: B) -> Result<TestReport, ParseError> {
     let mut buf = Vec::new();
     let mut doc = Document::default();
     loop {
-        xml.get_mut().mark();
         let start = xml.buffer_position();
         let event = match xml.read_event_into(&mut buf) {
             Ok(event) => event,
@@ -365,15 +361,13 @@ impl Document {
                 location,
             });
         } else {
-            // `record` only counts passed and skipped cases, so their name buffers are reused.
-            self.report.record(TestCase {
-                suite: String::new(),
-                classname: String::new(),
-                name: String::new(),
-                outcome,
-                message: None,
-                location: None,
-            });
+            // Passed and skipped cases are counted by reference; their name buffers are reused.
+            let suite = match self.suites.last() {
+                Some(suite) if suite.element == "testsuite" => suite.name.as_deref().unwrap_or(""),
+                _ => "",
+            };
+            self.report
+                .record_run(suite, &case.classname, &case.name, outcome);
             self.spare_names = (case.name, case.classname);
         }
         if let Some(suite) = self.suites.last_mut() {

@@ -13,9 +13,12 @@
 //! - hit counts above `u64::MAX` saturate; negative or non-numeric counts are errors.
 //!
 //! The same `SF` in several records (tracefiles concatenated from several runs) is merged: the
-//! union of lines, each covered if covered in any record. `TN`, `VER`, `FN*` and unknown
-//! `KEY:value` records are ignored; a line that is not `KEY:value` is an error with its line
-//! number, and so is input that ends inside a record.
+//! union of lines, each covered if covered in any record. `TN`, `VER`, `FN*` and lcov 2's `MCDC`,
+//! `MCF`, `MCH` records are ignored. Once a file has shown it is LCOV (an `SF` line), a record
+//! gonogo does not know (another key, or a line that is not `KEY:value`) is skipped and counted in
+//! a note naming the first one, as lcov and genhtml themselves skip what they do not know;
+//! before any `SF`, such a line is an error with its line number (the file is not LCOV), and so
+//! is input that ends inside a record.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::BufRead;
@@ -95,6 +98,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let mut record: Option<Record> = None;
     let mut records: u64 = 0;
     let mut disagreement = Disagreement::default();
+    let mut unknown = Unknown::default();
 
     let mut raw = Vec::new();
     while lines.next_line(&mut raw)? {
@@ -114,6 +118,10 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             continue;
         }
         let Some(colon) = line.iter().position(|&b| b == b':') else {
+            if records > 0 || record.is_some() {
+                unknown.add(&lines, line, indent);
+                continue;
+            }
             return Err(lines.error_at(
                 format!(
                     "expected an LCOV record like \"DA:3,1\" or end_of_record, found {:?}",
@@ -141,7 +149,12 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             b"LH" => "LH",
             b"BRF" => "BRF",
             b"BRH" => "BRH",
-            _ => continue,
+            b"TN" | b"VER" | b"FN" | b"FNDA" | b"FNF" | b"FNH" | b"FNL" | b"FNA" | b"MCDC"
+            | b"MCF" | b"MCH" => continue,
+            _ => {
+                unknown.add(&lines, line, indent);
+                continue;
+            }
         };
         let Some(r) = record.as_mut() else {
             return Err(lines.error_at(
@@ -212,6 +225,9 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             .notes
             .push("no SF records: the LCOV report is empty".into());
     }
+    if let Some(note) = unknown.note() {
+        report.notes.push(note);
+    }
     if disagreement.records > 0 {
         let Disagreement {
             records,
@@ -224,6 +240,35 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
         ));
     }
     Ok(report)
+}
+
+/// Records gonogo does not know, skipped: how many, and the first with its position.
+#[derive(Default)]
+struct Unknown {
+    count: u64,
+    first: Option<String>,
+}
+
+impl Unknown {
+    fn add<R: BufRead>(&mut self, lines: &LineReader<R>, line: &[u8], indent: usize) {
+        self.count += 1;
+        if self.first.is_none() {
+            let at = lines
+                .error_at("", indent + 1)
+                .position
+                .map(|p| format!("{p}: "))
+                .unwrap_or_default();
+            self.first = Some(format!("{at}{:?}", clip(&String::from_utf8_lossy(line))));
+        }
+    }
+
+    fn note(&self) -> Option<String> {
+        let first = self.first.as_deref()?;
+        Some(format!(
+            "{} unknown LCOV record line(s) skipped (first at {first})",
+            self.count
+        ))
+    }
 }
 
 fn finish(merger: &mut FileMerger<Item>, r: Record, disagreement: &mut Disagreement) {
@@ -375,6 +420,21 @@ mod tests {
         let err = parse_str("\u{0}\u{7f}\u{1}binary\n").unwrap_err();
         assert_eq!(err.position, Some(Position::LineCol { line: 1, column: 1 }));
         assert!(parse(&[0xFFu8, 0xFE, 0x00, 0x41, b'\n'][..]).is_err());
+    }
+
+    #[test]
+    fn unknown_records_in_an_lcov_file_are_a_note() {
+        let r = parse_str(
+            "TN:\nSF:a.c\nFNL:0,1,3\nMCDC:1,2,t,1,0,x\nDA:1,1\nXYZ:7\ngarbage line\nend_of_record\nnot lcov\n",
+        )
+        .unwrap();
+        assert_eq!(counters(&r), (1, 1, 0, 0, false));
+        assert_eq!(
+            r.notes,
+            ["3 unknown LCOV record line(s) skipped (first at 6:1: \"XYZ:7\")"]
+        );
+        let err = parse_str("not lcov\nSF:a\nend_of_record\n").unwrap_err();
+        assert_eq!(err.position, Some(Position::LineCol { line: 1, column: 1 }));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! summed. Per-file figures add up each `<Method>`'s `<Summary>` under the file its `<FileRef>`
 //! names, resolved through the module's `<Files>` list; a file shared by two modules appears
 //! once per module. Files written by .NET tools usually start with a UTF-8 BOM, which is fine.
+//! The `<SequencePoint>` elements are counted only to cross-check: a session summary that
+//! disagrees with them is noted.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -55,6 +57,8 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let mut modules_sum: Option<Figures> = None;
     let mut module = Module::default();
     let mut method: (Option<Figures>, Option<String>) = (None, None);
+    // Visited and total `<SequencePoint>` elements, to cross-check the declared summary.
+    let mut counted = (0u64, 0u64);
     let mut root_seen = false;
 
     loop {
@@ -112,6 +116,17 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             }
             (Some(Ctx::Method), "Summary") => method.0 = Some(read_summary(&xml, element)?),
             (Some(Ctx::Method), "FileRef") => method.1 = Some(uid_and_path(&xml, element)?.0),
+            (_, "SequencePoint") => {
+                let mut visited = false;
+                xml.attributes(element, |key, value| {
+                    if key == "vc" {
+                        visited = count(value, "vc").is_ok_and(|n| n > 0);
+                    }
+                    Ok(())
+                })?;
+                counted.0 += u64::from(visited);
+                counted.1 += 1;
+            }
             _ => {}
         }
         if is_start {
@@ -141,6 +156,12 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             Figures::default()
         }
     };
+    if counted.1 > 0 && (totals.lines_covered, totals.lines_total) != counted {
+        report.notes.push(format!(
+            "declared visitedSequencePoints/numSequencePoints {}/{} but the <SequencePoint> elements give {}/{}; the declared summary is used",
+            totals.lines_covered, totals.lines_total, counted.0, counted.1
+        ));
+    }
     totals.apply(&mut report);
     Ok(report)
 }
@@ -257,6 +278,25 @@ mod tests {
         let r = parse(xml.as_bytes()).unwrap();
         assert_eq!(counters(&r), (6, 10, 1, 4, true));
         assert_eq!(r.notes.len(), 1);
+    }
+
+    #[test]
+    fn sequence_points_that_disagree_with_the_summary_are_noted() {
+        let xml = |points: &str| {
+            format!(
+                "<CoverageSession><Summary numSequencePoints=\"3\" visitedSequencePoints=\"2\"/><Modules><Module><Classes><Class><Methods><Method><SequencePoints>{points}</SequencePoints></Method></Methods></Class></Classes></Module></Modules></CoverageSession>"
+            )
+        };
+        let agree = xml(r#"<SequencePoint vc="1"/><SequencePoint vc="4"/><SequencePoint vc="0"/>"#);
+        assert!(parse(agree.as_bytes()).unwrap().notes.is_empty());
+        let r = parse(xml(r#"<SequencePoint vc="1"/>"#).as_bytes()).unwrap();
+        assert_eq!((r.lines_covered, r.lines_total), (2, 3));
+        assert_eq!(
+            r.notes,
+            [
+                "declared visitedSequencePoints/numSequencePoints 2/3 but the <SequencePoint> elements give 1/1; the declared summary is used"
+            ]
+        );
     }
 
     #[test]

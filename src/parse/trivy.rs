@@ -7,7 +7,8 @@
 //!   summary form with `Findings` instead of `Resources`, and the older reports (Trivy < 0.40)
 //!   that split resources into top-level `Vulnerabilities` and `Misconfigurations` arrays. Each
 //!   finding's message starts with `namespace/kind/name`.
-//! - Legacy (Trivy < 0.20): a top-level array of results.
+//! - Legacy (Trivy < 0.20): a top-level array of results, or `null` when nothing was found (Go's
+//!   nil slice, as gitleaks writes too): no findings.
 //!
 //! Findings: vulnerabilities (id `VulnerabilityID`, package `PkgName`, installed and fixed
 //! versions, fixable when `FixedVersion` is not empty); misconfigurations whose `Status` is
@@ -109,6 +110,10 @@ impl<'de> Visitor<'de> for ReportSeed {
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a Trivy JSON report (an object with Results, or a list of results)")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<State, E> {
+        Ok(State::default())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<State, A::Error> {
@@ -620,6 +625,9 @@ mod tests {
         let doc = r#"{"SchemaVersion": 2, "Results": [{"Target": "a", "Vulnerabilities": null}]}"#;
         assert_eq!(parse_str(doc).unwrap().total(), 0);
         assert_eq!(parse_str("[]").unwrap().total(), 0);
+        assert_eq!(parse_str("null").unwrap().total(), 0);
+        assert_eq!(parse_str(" null\n").unwrap().total(), 0);
+        assert!(parse_str("null null").is_err());
     }
 
     #[test]

@@ -5,10 +5,10 @@
 use quick_xml::events::BytesStart;
 
 use super::MAX_NOTES;
-use super::text::{
+use crate::evidence::TestOutcome;
+use crate::parse::xml::text::{
     FirstLine, attribute_value, capped_message, for_each_attribute, non_empty, number,
 };
-use crate::evidence::TestOutcome;
 
 pub(super) struct Suite {
     pub(super) element: &'static str,

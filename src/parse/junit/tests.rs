@@ -1,4 +1,5 @@
 use super::*;
+use crate::parse::xml::text::MAX_MESSAGE_CHARS;
 
 fn parse_str(xml: &str) -> Result<TestReport, ParseError> {
     parse(xml.as_bytes())

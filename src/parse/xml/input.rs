@@ -1,25 +1,22 @@
-//! Byte-level plumbing under the XML reader: encoding detection, a streaming UTF-16 → UTF-8
-//! transcoder, and a line counter that turns the reader's byte offsets into line:column.
+//! Byte-level plumbing under the XML reader: encoding detection and a streaming UTF-16 → UTF-8
+//! transcoder (line:column comes from the coverage parsers' windowed `LineTracker`).
 //!
 //! quick-xml (without its `encoding` feature) reads UTF-8 only and strips a UTF-8 BOM itself.
 //! .NET and PowerShell tools still write UTF-16 reports, so those are transcoded here rather than
-//! rejected. Line numbers are counted on the bytes the XML reader consumes; newline offsets are
-//! kept only for the event being read, so memory does not grow with the file.
+//! rejected.
 
 use std::io::{self, BufRead, Read};
 
-use crate::parse::Position;
-
 /// The text encoding a document starts with, judged from its first four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Encoding {
+pub(crate) enum Encoding {
     Utf8,
     Utf16 { big_endian: bool },
     Utf32,
 }
 
 impl Encoding {
-    pub(super) fn detect(head: &[u8]) -> Encoding {
+    pub(crate) fn detect(head: &[u8]) -> Encoding {
         match head {
             [0x00, 0x00, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0x00, 0x00, ..] => Encoding::Utf32,
             [0xFF, 0xFE, ..] | [b'<', 0x00, ..] => Encoding::Utf16 { big_endian: false },
@@ -30,7 +27,7 @@ impl Encoding {
 }
 
 /// Reads up to `n` bytes from the start of `reader` (fewer only at end of input).
-pub(super) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
+pub(crate) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(n);
     reader.take(n as u64).read_to_end(&mut head)?;
     Ok(head)
@@ -38,7 +35,7 @@ pub(super) fn read_head<R: Read>(reader: &mut R, n: usize) -> io::Result<Vec<u8>
 
 /// Decodes UTF-16 (either byte order) into UTF-8, chunk by chunk. A leading BOM comes out as
 /// the UTF-8 BOM, which the XML reader strips.
-pub(super) struct Utf16ToUtf8<R> {
+pub(crate) struct Utf16ToUtf8<R> {
     inner: R,
     big_endian: bool,
     odd_byte: Option<u8>,
@@ -49,7 +46,7 @@ pub(super) struct Utf16ToUtf8<R> {
 }
 
 impl<R: Read> Utf16ToUtf8<R> {
-    pub(super) fn new(inner: R, big_endian: bool) -> Self {
+    pub(crate) fn new(inner: R, big_endian: bool) -> Self {
         Utf16ToUtf8 {
             inner,
             big_endian,
@@ -162,124 +159,6 @@ impl<R: Read> BufRead for Utf16ToUtf8<R> {
     }
 }
 
-/// Most bytes of one XML event kept for locating an error inside it; past this, errors in that
-/// event fall back to a byte offset.
-const MAX_EVENT_BYTES: usize = 64 * 1024;
-
-/// Counts lines in the bytes the XML reader consumes, and keeps the bytes of the event being
-/// read so that an offset inside it can be turned into line:column.
-pub(super) struct LineTracker<R> {
-    inner: R,
-    consumed: u64,
-    newlines: u64,
-    last_newline: Option<u64>,
-    mark: u64,
-    newlines_at_mark: u64,
-    last_newline_at_mark: Option<u64>,
-    event: Vec<u8>,
-    overflow: bool,
-}
-
-impl<R: BufRead> LineTracker<R> {
-    pub(super) fn new(inner: R) -> Self {
-        LineTracker {
-            inner,
-            consumed: 0,
-            newlines: 0,
-            last_newline: None,
-            mark: 0,
-            newlines_at_mark: 0,
-            last_newline_at_mark: None,
-            event: Vec::new(),
-            overflow: false,
-        }
-    }
-
-    /// Starts a new event at the current position: positions asked for later are at or after it.
-    pub(super) fn mark(&mut self) {
-        self.mark = self.consumed;
-        self.newlines_at_mark = self.newlines;
-        self.last_newline_at_mark = self.last_newline;
-        self.event.clear();
-        self.overflow = false;
-    }
-
-    /// Line and column (1-based, column in bytes) of a byte offset in the current event.
-    pub(super) fn position(&self, offset: u64) -> Position {
-        let within = offset
-            .checked_sub(self.mark)
-            .and_then(|d| usize::try_from(d).ok());
-        let Some(before) = within
-            .and_then(|d| self.event.get(..d))
-            .filter(|_| !self.overflow)
-        else {
-            return Position::Offset(offset);
-        };
-        let line = self.newlines_at_mark + count_newlines(before) + 1;
-        let last_newline = match before.iter().rposition(|&b| b == b'\n') {
-            Some(i) => Some(self.mark + i as u64),
-            None => self.last_newline_at_mark,
-        };
-        let column = match last_newline {
-            Some(nl) => offset - nl,
-            None => offset + 1,
-        };
-        Position::LineCol { line, column }
-    }
-
-    fn record(&mut self, amt: usize) {
-        let Ok(buf) = self.inner.fill_buf() else {
-            return;
-        };
-        let Some(slice) = buf.get(..amt) else {
-            return;
-        };
-        let newlines = count_newlines(slice);
-        if newlines > 0 {
-            self.newlines += newlines;
-            self.last_newline = slice
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|i| self.consumed + i as u64);
-        }
-        if !self.overflow {
-            if self.event.len() + slice.len() <= MAX_EVENT_BYTES {
-                self.event.extend_from_slice(slice);
-            } else {
-                self.overflow = true;
-            }
-        }
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
-}
-
-impl<R: BufRead> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineTracker<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if amt > 0 {
-            self.record(amt);
-        }
-        self.inner.consume(amt);
-        self.consumed += amt as u64;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,30 +221,5 @@ mod tests {
             .read_to_string(&mut out)
             .unwrap_err();
         assert!(err.to_string().contains("middle of a character"), "{err}");
-    }
-
-    #[test]
-    fn tracks_lines_and_columns() {
-        let mut tracker = LineTracker::new(&b"ab\ncd\nef"[..]);
-        tracker.consume(4);
-        assert_eq!(
-            tracker.position(1),
-            Position::LineCol { line: 1, column: 2 }
-        );
-        assert_eq!(
-            tracker.position(3),
-            Position::LineCol { line: 2, column: 1 }
-        );
-        tracker.mark();
-        tracker.consume(4);
-        assert_eq!(
-            tracker.position(7),
-            Position::LineCol { line: 3, column: 2 }
-        );
-        assert_eq!(
-            tracker.position(4),
-            Position::LineCol { line: 2, column: 2 }
-        );
-        assert_eq!(tracker.position(0), Position::Offset(0));
     }
 }

@@ -7,10 +7,11 @@ use quick_xml::XmlVersion;
 use quick_xml::events::BytesStart;
 use quick_xml::events::attributes::Attribute;
 
-use super::MAX_MESSAGE_CHARS;
+/// Longest message kept for a failed case, in characters.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Calls `f` with each attribute's local name; a malformed attribute is an error.
-pub(super) fn for_each_attribute(
+pub(crate) fn for_each_attribute(
     e: &BytesStart,
     mut f: impl FnMut(&str, &Attribute<'_>),
 ) -> Result<(), String> {
@@ -27,7 +28,7 @@ pub(super) fn for_each_attribute(
 }
 
 /// The attribute's value with XML escapes resolved; an undefined entity keeps the raw text.
-pub(super) fn attribute_value<'a>(attr: &Attribute<'a>) -> Cow<'a, str> {
+pub(crate) fn attribute_value<'a>(attr: &Attribute<'a>) -> Cow<'a, str> {
     if !attr
         .value
         .bytes()
@@ -39,17 +40,17 @@ pub(super) fn attribute_value<'a>(attr: &Attribute<'a>) -> Cow<'a, str> {
         .unwrap_or_else(|_| attr.value.clone())
 }
 
-pub(super) fn number(attr: &Attribute<'_>) -> Option<u64> {
+pub(crate) fn number(attr: &Attribute<'_>) -> Option<u64> {
     attribute_value(attr).trim().parse().ok()
 }
 
-pub(super) fn non_empty(value: Cow<'_, str>) -> Option<String> {
+pub(crate) fn non_empty(value: Cow<'_, str>) -> Option<String> {
     let trimmed = value.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
 /// A message attribute, trimmed and capped; `None` when blank.
-pub(super) fn capped_message(value: &str) -> Option<String> {
+pub(crate) fn capped_message(value: &str) -> Option<String> {
     let mut line = FirstLine {
         keep_newlines: true,
         ..FirstLine::default()
@@ -61,7 +62,7 @@ pub(super) fn capped_message(value: &str) -> Option<String> {
 /// Collects the first non-blank line of a text, up to [`MAX_MESSAGE_CHARS`], and ignores the
 /// rest (stack traces can be megabytes).
 #[derive(Debug, Default)]
-pub(super) struct FirstLine {
+pub(crate) struct FirstLine {
     text: String,
     chars: usize,
     done: bool,
@@ -69,7 +70,7 @@ pub(super) struct FirstLine {
 }
 
 impl FirstLine {
-    pub(super) fn push_str(&mut self, s: &str) {
+    pub(crate) fn push_str(&mut self, s: &str) {
         for ch in s.chars() {
             if self.done {
                 return;
@@ -78,7 +79,7 @@ impl FirstLine {
         }
     }
 
-    pub(super) fn push_char(&mut self, ch: char) {
+    pub(crate) fn push_char(&mut self, ch: char) {
         if self.done || (self.chars == 0 && ch.is_whitespace()) {
             return;
         }
@@ -95,7 +96,7 @@ impl FirstLine {
         self.chars += 1;
     }
 
-    pub(super) fn finish(self) -> Option<String> {
+    pub(crate) fn finish(self) -> Option<String> {
         let text = self.text.trim_end();
         (!text.is_empty()).then(|| text.to_string())
     }
@@ -103,7 +104,7 @@ impl FirstLine {
 
 /// The name of the first element after the prolog (declaration, comments, processing
 /// instructions, DOCTYPE), read without needing the whole start tag: the head may be cut anywhere.
-pub(super) fn first_element_name(text: &str) -> Option<&str> {
+pub(crate) fn first_element_name(text: &str) -> Option<&str> {
     let mut rest = text.trim_start_matches('\u{feff}');
     loop {
         rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
@@ -124,7 +125,7 @@ pub(super) fn first_element_name(text: &str) -> Option<&str> {
 }
 
 /// Skips a DOCTYPE body, including an internal subset in brackets.
-pub(super) fn skip_doctype(text: &str) -> Option<&str> {
+pub(crate) fn skip_doctype(text: &str) -> Option<&str> {
     let mut in_subset = false;
     for (i, c) in text.char_indices() {
         match c {
@@ -137,7 +138,7 @@ pub(super) fn skip_doctype(text: &str) -> Option<&str> {
     None
 }
 
-pub(super) fn decode_utf16_lossy(bytes: &[u8], big_endian: bool) -> String {
+pub(crate) fn decode_utf16_lossy(bytes: &[u8], big_endian: bool) -> String {
     let units = bytes.chunks_exact(2).map(|pair| match *pair {
         [a, b] if big_endian => u16::from_be_bytes([a, b]),
         [a, b] => u16::from_le_bytes([a, b]),

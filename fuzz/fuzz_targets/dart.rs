@@ -1,0 +1,8 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = gonogo::parse::dart::sniff(data);
+    let _ = gonogo::parse::dart::parse(data);
+});

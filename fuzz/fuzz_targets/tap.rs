@@ -1,0 +1,8 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = gonogo::parse::tap::sniff(data);
+    let _ = gonogo::parse::tap::parse(data);
+});

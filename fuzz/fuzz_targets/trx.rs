@@ -1,0 +1,8 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = gonogo::parse::trx::sniff(data);
+    let _ = gonogo::parse::trx::parse(data);
+});
