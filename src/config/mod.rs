@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 pub use source::{
     Access, AuthSpec, DEFAULT_MAX_REPORT_BYTES, GITHUB_API, GithubArtifact, GitlabArtifact,
-    GitlabTestReport, Location, Problem, Source, SourceKind, SourceSpec, known_kinds,
+    GitlabTestReport, Location, Problem, Reruns, Source, SourceKind, SourceSpec, known_kinds,
 };
 
 use jiff::civil::Date;

@@ -46,6 +46,17 @@ pub struct SourceSpec {
     /// read in part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<String>,
+    /// Test reports: what a test that failed and then passed on a rerun is. `flaky` (default):
+    /// counted in `flaky` and `passed`, listed in the verdict; `fail`: counted as failed. Reruns
+    /// are recognised by suite, class and name, across the files of a glob too: two different
+    /// tests with the same full name in two files would also fold, which `fail` rules out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reruns: Option<Reruns>,
+    /// Skip what `.gitignore`, `.ignore` and `.git/info/exclude` exclude, and hidden and VCS
+    /// directories, when expanding globs (default `true`), as ripgrep does; a pattern that names
+    /// such a path explicitly still reaches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_files: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSpec>,
     /// Extra, non-secret request headers.
@@ -144,7 +155,20 @@ pub struct Source {
     pub max_age: Option<Duration>,
     /// The largest report file read.
     pub max_size: u64,
+    /// Test reports: reruns as flaky or as failures.
+    pub reruns: Reruns,
+    /// Globs skip ignored, hidden and VCS paths.
+    pub ignore_files: bool,
     pub access: Access,
+}
+
+/// What a test that passed only on a rerun counts as.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Reruns {
+    #[default]
+    Flaky,
+    Fail,
 }
 
 /// The largest report file read unless a source sets `max_size`: parsers stream, so this guards
@@ -353,6 +377,8 @@ impl SourceSpec {
                 location,
                 max_age: self.max_age.as_ref().map(Dur::get),
                 max_size,
+                reruns: self.reruns.unwrap_or_default(),
+                ignore_files: self.ignore_files.unwrap_or(true),
                 access: Access {
                     auth: self.auth,
                     headers: self.headers,

@@ -15,8 +15,6 @@ use crate::evidence::{Document, Evidence, Missing, MissingReason};
 use crate::model::InputRecord;
 use crate::parse::format::{Format, detect};
 
-/// Directories never walked by `**` unless a pattern names them.
-const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".venv", "__pycache__"];
 const MAX_WALK_ENTRIES: usize = 500_000;
 
 struct HashingReader<R> {
@@ -64,14 +62,105 @@ fn matcher(pattern: &str) -> Result<GlobMatcher, Missing> {
         })
 }
 
-/// Files under `root` matching any pattern, sorted, as paths relative to `root` where possible.
-pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Missing> {
+/// What a glob found, and what it left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Globbed {
+    pub files: Vec<PathBuf>,
+    /// Files that match but that ignore files exclude.
+    pub skipped_files: u64,
+    /// Directories not walked (ignored, hidden, VCS), with the first few named.
+    pub skipped_dirs: u64,
+    pub skipped_examples: Vec<String>,
+}
+
+impl Globbed {
+    /// A sentence for the verdict, when something was skipped.
+    pub(super) fn note(&self) -> Option<String> {
+        if self.skipped_files == 0 && self.skipped_dirs == 0 {
+            return None;
+        }
+        Some(format!(
+            "{} matching file{} and {} director{} left out by .gitignore/.ignore or as hidden or VCS paths ({}); name a path in the pattern, or set `ignore_files: false`, to include them",
+            self.skipped_files,
+            if self.skipped_files == 1 { "" } else { "s" },
+            self.skipped_dirs,
+            if self.skipped_dirs == 1 { "y" } else { "ies" },
+            self.skipped_examples.join(", ")
+        ))
+    }
+}
+
+/// Directories skipped even without an ignore file: dependencies and build output that a
+/// repository without a .gitignore still should not be judged on.
+const BUILD_DIRS: &[&str] = &["node_modules", "__pycache__", ".venv"];
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+const SKIPPED_SHOWN: usize = 5;
+
+/// The ignore files that apply at and above `dir`, up to the repository root (the first parent
+/// with `.git`) or `dir` itself: `.gitignore`, `.ignore`, and `.git/info/exclude` at the root.
+fn ignores_above(dir: &Path) -> Vec<ignore::gitignore::Gitignore> {
+    let mut chain: Vec<&Path> = dir.ancestors().collect();
+    if let Some(repo) = chain.iter().position(|d| d.join(".git").exists()) {
+        chain.truncate(repo + 1);
+    } else {
+        chain.truncate(1);
+    }
+    chain.reverse();
     let mut out = Vec::new();
+    if let Some(root) = chain.first() {
+        let exclude = root.join(".git/info/exclude");
+        if exclude.is_file() {
+            let (g, _) = ignore::gitignore::Gitignore::new(&exclude);
+            out.push(g);
+        }
+    }
+    for d in chain {
+        if let Some(g) = ignores_in(d) {
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// `.gitignore` and `.ignore` of one directory, as one matcher.
+fn ignores_in(dir: &Path) -> Option<ignore::gitignore::Gitignore> {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
+    let mut any = false;
+    for name in [".gitignore", ".ignore"] {
+        let f = dir.join(name);
+        if f.is_file() && b.add(&f).is_none() {
+            any = true;
+        }
+    }
+    any.then(|| b.build().ok()).flatten()
+}
+
+/// Whether the deepest matcher with an opinion ignores `path`.
+fn is_ignored(stack: &[ignore::gitignore::Gitignore], path: &Path, is_dir: bool) -> bool {
+    for g in stack.iter().rev() {
+        match g.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
+}
+
+/// Files under `root` matching any pattern, sorted. With `respect_ignores`, ignored, hidden and
+/// VCS paths are left out unless the pattern names them (`target/surefire-reports/*.xml` reads
+/// `target/` even when .gitignore lists it); what was left out is counted.
+pub(super) fn expand_globs_with(
+    root: &Path,
+    patterns: &[String],
+    respect_ignores: bool,
+) -> Result<Globbed, Missing> {
+    let mut out = Globbed::default();
     for pattern in patterns {
         if !has_glob(pattern) {
             let p = resolve_path(root, pattern);
             if p.is_file() {
-                out.push(p);
+                out.files.push(p);
             }
             continue;
         }
@@ -79,6 +168,11 @@ pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Mi
         let literal: PathBuf = Path::new(pattern)
             .components()
             .take_while(|c| !has_glob(&c.as_os_str().to_string_lossy()))
+            .collect();
+        let named: Vec<String> = Path::new(pattern)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .filter(|c| !has_glob(c))
             .collect();
         let base = if abs {
             literal.clone()
@@ -91,9 +185,14 @@ pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Mi
             root.join(pattern).to_string_lossy().into_owned()
         };
         let m = matcher(&full_pattern)?;
-        let mut stack = vec![base];
+        let base_ignores = if respect_ignores {
+            ignores_above(&base)
+        } else {
+            Vec::new()
+        };
+        let mut stack = vec![(base, base_ignores)];
         let mut seen = 0usize;
-        while let Some(dir) = stack.pop() {
+        while let Some((dir, ignores)) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
@@ -109,20 +208,48 @@ pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Mi
                 }
                 let path = entry.path();
                 let Ok(ft) = entry.file_type() else { continue };
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let is_named = named.contains(&name);
                 if ft.is_dir() {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    if !SKIPPED_DIRS.contains(&name.as_str()) || pattern.contains(&name) {
-                        stack.push(path);
+                    let skip = !is_named
+                        && (VCS_DIRS.contains(&name.as_str())
+                            || (respect_ignores
+                                && (name.starts_with('.')
+                                    || BUILD_DIRS.contains(&name.as_str())
+                                    || is_ignored(&ignores, &path, true))));
+                    if skip {
+                        out.skipped_dirs += 1;
+                        if out.skipped_examples.len() < SKIPPED_SHOWN {
+                            out.skipped_examples.push(relative(root, &path));
+                        }
+                        continue;
                     }
+                    let mut inner = ignores.clone();
+                    if respect_ignores && let Some(g) = ignores_in(&path) {
+                        inner.push(g);
+                    }
+                    stack.push((path, inner));
                 } else if ft.is_file() && m.is_match(&path) {
-                    out.push(path);
+                    if respect_ignores && !is_named && is_ignored(&ignores, &path, false) {
+                        out.skipped_files += 1;
+                        if out.skipped_examples.len() < SKIPPED_SHOWN {
+                            out.skipped_examples.push(relative(root, &path));
+                        }
+                        continue;
+                    }
+                    out.files.push(path);
                 }
             }
         }
     }
-    out.sort();
-    out.dedup();
+    out.files.sort();
+    out.files.dedup();
     Ok(out)
+}
+
+/// [`expand_globs_with`] respecting ignore files: just the files.
+pub fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Missing> {
+    Ok(expand_globs_with(root, patterns, true)?.files)
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -348,22 +475,47 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Reads every file of a source, detects or applies the format, and merges the evidence.
+/// How a report source's files are read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ReadOptions {
+    pub(super) format: Option<Format>,
+    pub(super) max_age: Option<Duration>,
+    pub(super) max_size: u64,
+    pub(super) ignore_files: bool,
+}
+
+/// What reading a source's files gave.
+pub(super) struct SourceRead {
+    pub(super) evidence: Evidence,
+    pub(super) format: Format,
+    pub(super) records: Vec<InputRecord>,
+    /// What the glob left out, in words.
+    pub(super) skipped: Option<String>,
+}
+
 pub(super) fn read_source(
     name: &str,
     root: &Path,
     patterns: &[String],
-    format: Option<Format>,
-    max_age: Option<Duration>,
-    max_size: u64,
-) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
-    let files = expand_globs(root, patterns)?;
+    opts: ReadOptions,
+) -> Result<SourceRead, Missing> {
+    let ReadOptions {
+        format,
+        max_age,
+        max_size,
+        ignore_files,
+    } = opts;
+    let globbed = expand_globs_with(root, patterns, ignore_files)?;
+    let skipped = globbed.note();
+    let files = globbed.files;
     if files.is_empty() {
         return Err(Missing::new(
             MissingReason::NotFound,
             format!(
-                "source `{name}`: no file matches {} (relative to {})",
+                "source `{name}`: no file matches {} (relative to {}){}",
                 patterns.join(", "),
-                root.display()
+                root.display(),
+                skipped.map(|s| format!("; {s}")).unwrap_or_default()
             ),
         ));
     }
@@ -420,8 +572,13 @@ pub(super) fn read_source(
             Some((acc, first)) => (merge(acc, evidence, &display)?, first),
         });
     }
-    let (evidence, fmt) = merged.expect("at least one file was read");
-    Ok((evidence, fmt, records))
+    let (evidence, format) = merged.expect("at least one file was read");
+    Ok(SourceRead {
+        evidence,
+        format,
+        records,
+        skipped,
+    })
 }
 
 /// Parses an in-memory body (an HTTP response).
@@ -528,4 +685,61 @@ pub fn read_source_file(
         .map_err(|e| read_error(e, "a report"))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     parse_reader(&display, &mut reader, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    fn names(root: &Path, g: &Globbed) -> Vec<String> {
+        g.files.iter().map(|p| relative(root, p)).collect()
+    }
+
+    #[test]
+    fn globs_leave_out_ignored_hidden_and_vcs_paths_unless_named() {
+        let dir = project(&[
+            (".gitignore", "build/\n*.tmp.xml\ntarget/\n"),
+            ("reports/a.xml", "x"),
+            ("reports/e.tmp.xml", "x"),
+            ("build/b.xml", "x"),
+            ("node_modules/lib/c.xml", "x"),
+            (".cache/d.xml", "x"),
+            ("target/surefire-reports/TEST-f.xml", "x"),
+            ("sub/.ignore", "gen/\n"),
+            ("sub/gen/g.xml", "x"),
+            ("sub/h.xml", "x"),
+        ]);
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/x.xml"), "x").unwrap();
+        let root = dir.path();
+
+        let g = expand_globs_with(root, &["**/*.xml".into()], true).unwrap();
+        assert_eq!(names(root, &g), vec!["reports/a.xml", "sub/h.xml"]);
+        assert_eq!(g.skipped_files, 1, "the .tmp.xml file");
+        assert_eq!(g.skipped_dirs, 6, "{:?}", g.skipped_examples);
+        assert!(g.note().unwrap().contains("ignore_files: false"));
+
+        let g = expand_globs_with(root, &["target/surefire-reports/*.xml".into()], true).unwrap();
+        assert_eq!(
+            names(root, &g),
+            vec!["target/surefire-reports/TEST-f.xml"],
+            "a path the pattern names is read even when ignored"
+        );
+        let g = expand_globs_with(root, &["**/build/*.xml".into()], true).unwrap();
+        assert_eq!(names(root, &g), vec!["build/b.xml"]);
+
+        let g = expand_globs_with(root, &["**/*.xml".into()], false).unwrap();
+        assert_eq!(g.files.len(), 8, "all but .git: {:?}", names(root, &g));
+        assert!(g.note().is_none() || g.skipped_dirs == 1);
+    }
 }

@@ -171,6 +171,7 @@ pub async fn gather(
                     kind: None,
                     inputs: vec![],
                     error: Some(missing.to_string()),
+                    skipped: None,
                 },
             );
             slot.insert(Err(missing));
@@ -195,6 +196,7 @@ async fn resolve(
         kind: None,
         inputs: vec![],
         error: None,
+        skipped: None,
     };
     let result = match need {
         Need::Files(patterns) => {
@@ -264,7 +266,9 @@ async fn resolve(
             )),
             Some(spec) => {
                 report.kind = spec.kind.id().map(str::to_string);
-                resolve_source(spec, root, client, &mut report).await
+                resolve_source(spec, root, client, &mut report)
+                    .await
+                    .map(|e| apply_reruns(e, spec.reruns))
             }
         },
     };
@@ -272,6 +276,20 @@ async fn resolve(
         report.error = Some(m.to_string());
     }
     (result, report)
+}
+
+/// A test report's reruns as the source says: flaky (as read) or failures.
+fn apply_reruns(evidence: Evidence, reruns: crate::config::Reruns) -> Evidence {
+    match evidence {
+        Evidence::Tests(mut t) => {
+            t.settle_reruns();
+            if reruns == crate::config::Reruns::Fail {
+                t.apply_rerun_policy(crate::evidence::RerunPolicy::Fail);
+            }
+            Evidence::Tests(t)
+        }
+        other => other,
+    }
 }
 
 async fn resolve_source(
@@ -319,14 +337,17 @@ async fn resolve_source(
             let root = root.to_path_buf();
             let patterns = patterns.clone();
             let name = name.to_string();
-            let (max_age, max_size) = (spec.max_age, spec.max_size);
-            let (evidence, format, records) = blocking(move || {
-                files::read_source(&name, &root, &patterns, format, max_age, max_size)
-            })
-            .await?;
-            report.kind = Some(format.id().to_string());
-            report.inputs = records;
-            Ok(evidence)
+            let opts = files::ReadOptions {
+                format,
+                max_age: spec.max_age,
+                max_size: spec.max_size,
+                ignore_files: spec.ignore_files,
+            };
+            let read = blocking(move || files::read_source(&name, &root, &patterns, opts)).await?;
+            report.kind = Some(read.format.id().to_string());
+            report.inputs = read.records;
+            report.skipped = read.skipped;
+            Ok(read.evidence)
         }
         _ => Err(Missing::new(
             MissingReason::NotConfigured,

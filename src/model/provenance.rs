@@ -38,4 +38,7 @@ pub struct SourceReport {
     pub inputs: Vec<InputRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What a glob left out (ignored, hidden, VCS paths), when anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
