@@ -28,6 +28,9 @@ pub struct CoverageReport {
     pub files: Vec<FileCoverage>,
     pub files_truncated: u64,
     pub notes: Vec<String>,
+    /// When the report says it was produced (coverage.py's `timestamp`), the oldest across files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produced_at: Option<jiff::Timestamp>,
 }
 
 impl CoverageReport {
@@ -62,6 +65,7 @@ impl CoverageReport {
             self.push_file(f);
         }
         self.notes.extend(other.notes);
+        self.produced_at = super::older(self.produced_at, other.produced_at);
     }
 }
 

@@ -138,6 +138,10 @@ pub struct FindingSet {
     pub truncated: u64,
     pub overflow_by_severity: BTreeMap<Severity, u64>,
     pub notes: Vec<String>,
+    /// When the report says it was produced (Trivy `CreatedAt`, SARIF invocation end), the
+    /// oldest across files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produced_at: Option<jiff::Timestamp>,
 }
 
 impl FindingSet {
@@ -162,6 +166,7 @@ impl FindingSet {
             *self.overflow_by_severity.entry(sev).or_default() += n;
         }
         self.notes.extend(other.notes);
+        self.produced_at = super::older(self.produced_at, other.produced_at);
     }
 
     pub fn total(&self) -> u64 {

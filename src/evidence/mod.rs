@@ -35,7 +35,49 @@ pub enum Evidence {
     Values(ValueSet),
 }
 
+/// The older of two report times.
+pub(crate) fn older(
+    a: Option<jiff::Timestamp>,
+    b: Option<jiff::Timestamp>,
+) -> Option<jiff::Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A report's own time as producers write it: RFC 3339 with an offset, a date-time without one
+/// (pytest and most JUnit writers give the local time of the machine that ran the tests without
+/// saying so; it is read in this machine's zone, which is the same one when gonogo runs in the
+/// same job, and at worst a few hours off), or an epoch number (seconds, or milliseconds as
+/// coverage.py writes them).
+pub fn parse_report_time(text: &str) -> Option<jiff::Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
+        return jiff::tz::TimeZone::system().to_timestamp(dt).ok();
+    }
+    let n: i64 = t.parse().ok()?;
+    if n > 100_000_000_000 {
+        jiff::Timestamp::from_millisecond(n).ok()
+    } else {
+        jiff::Timestamp::from_second(n).ok()
+    }
+}
+
 impl Evidence {
+    /// When the report says it was produced, if it says.
+    pub fn produced_at(&self) -> Option<jiff::Timestamp> {
+        match self {
+            Evidence::Tests(t) => t.produced_at,
+            Evidence::Coverage(c) => c.produced_at,
+            Evidence::Findings(f) => f.produced_at,
+            _ => None,
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Evidence::Tests(_) => "tests",

@@ -70,6 +70,9 @@ pub struct TestReport {
     /// The tests seen so far, so that a rerun combines with its first run (see the module docs).
     #[serde(skip_serializing_if = "Reruns::is_empty")]
     pub reruns: Reruns,
+    /// When the report says it was produced (JUnit `timestamp`), the oldest across files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produced_at: Option<jiff::Timestamp>,
 }
 
 fn is_kept(outcome: TestOutcome) -> bool {
@@ -153,6 +156,23 @@ impl TestReport {
         if outcome != TestOutcome::Passed && self.reruns.failing.contains_key(&id) {
             self.reruns.settled = false;
         }
+    }
+
+    /// Counts `n` failed or errored tests a report declares but does not list (a suite saying
+    /// `failures="3"` over cases that show one): the larger figure counts, so a report cannot pass
+    /// by leaving failures out. `case` stands for them all in the verdict; it has no identity,
+    /// so it never folds with a rerun.
+    pub fn record_unlisted(&mut self, case: TestCase, n: u64) {
+        if n == 0 || !matches!(case.outcome, TestOutcome::Failed | TestOutcome::Errored) {
+            return;
+        }
+        let outcome = case.outcome;
+        self.total = self.total.saturating_add(n);
+        let mut c = Contribution::of(outcome);
+        c.failed = c.failed.saturating_mul(n);
+        c.errors = c.errors.saturating_mul(n);
+        self.add(c);
+        self.keep(Some(case), outcome);
     }
 
     fn count(&mut self, outcome: TestOutcome) {
@@ -298,7 +318,9 @@ impl TestReport {
             cases_truncated,
             notes,
             reruns: theirs,
+            produced_at,
         } = other;
+        self.produced_at = super::older(self.produced_at, produced_at);
         self.total = self.total.saturating_add(total);
         self.add(Contribution {
             passed,

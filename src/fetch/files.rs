@@ -402,44 +402,74 @@ fn read_error(e: crate::read::ReadError, what: &str) -> Missing {
 /// that wrote it and this one) before it is treated as a forged or broken date.
 const FUTURE_TOLERANCE: Duration = Duration::from_secs(300);
 
-/// The age of a report read from a URL, from its `Last-Modified`: stale past `max`, dated in the
-/// future, or of unknown age, are all inconclusive.
-pub(super) fn check_age_header(
-    display: &str,
-    headers: &reqwest::header::HeaderMap,
-    max: Duration,
-) -> Result<(), Missing> {
-    let modified = headers
+/// The `Last-Modified` date of an answer, if it has a readable one.
+pub(super) fn last_modified(headers: &reqwest::header::HeaderMap) -> Option<jiff::Timestamp> {
+    headers
         .get(reqwest::header::LAST_MODIFIED)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| jiff::fmt::rfc2822::parse(v).ok())
-        .map(|z| z.timestamp());
-    let Some(modified) = modified else {
+        .map(|z| z.timestamp())
+}
+
+/// How far ahead a date a report writes about itself may be: such dates are often local time
+/// without a zone, and zones span 26 hours.
+const REPORT_TIME_TOLERANCE: Duration = Duration::from_secs(14 * 3600);
+
+/// Judges a report's age from the dates known about it: the file's (or the answer's
+/// `Last-Modified`) and the one the report writes about itself, the older of the two. Stale past
+/// `max`, dated in the future, or of unknown age when `max` is set: all inconclusive.
+pub(super) fn check_report_age(
+    display: &str,
+    max: Option<Duration>,
+    file_time: Option<jiff::Timestamp>,
+    produced_at: Option<jiff::Timestamp>,
+) -> Result<(), Missing> {
+    let now = jiff::Timestamp::now();
+    if let Some(at) = produced_at {
+        let ahead = at.duration_since(now);
+        if ahead.is_positive() && ahead.unsigned_abs() > REPORT_TIME_TOLERANCE {
+            return Err(Missing::new(
+                MissingReason::Stale,
+                format!(
+                    "{display} says it was produced at {at}, {} in the future: its age cannot be known (check the clock of the job that wrote it, or whether the date was set by hand)",
+                    human_duration(ahead.unsigned_abs())
+                ),
+            ));
+        }
+    }
+    let Some(max) = max else {
+        return Ok(());
+    };
+    if let Some(at) = file_time {
+        let ahead = at.duration_since(now);
+        if ahead.is_positive() && ahead.unsigned_abs() > FUTURE_TOLERANCE {
+            return Err(Missing::new(
+                MissingReason::Stale,
+                format!("{display}: Last-Modified {at} is in the future: its age cannot be known"),
+            ));
+        }
+    }
+    let Some(oldest) = crate::evidence::older(file_time, produced_at) else {
         return Err(Missing::new(
             MissingReason::Stale,
             format!(
-                "{display}: the source has max_age {} but the answer has no Last-Modified date, so its age cannot be known",
+                "{display}: the source has max_age {} but neither the answer (no Last-Modified) nor the report gives a date, so its age cannot be known",
                 human_duration(max)
             ),
         ));
     };
-    let now = jiff::Timestamp::now();
-    let age = now.duration_since(modified);
-    if age.is_negative() && age.unsigned_abs() > FUTURE_TOLERANCE {
+    let age = now.duration_since(oldest);
+    if age.is_positive() && age.unsigned_abs() > max {
+        let said = if Some(oldest) == produced_at && produced_at != file_time {
+            format!("says it was produced at {oldest}")
+        } else {
+            format!("was written at {oldest}")
+        };
         return Err(Missing::new(
             MissingReason::Stale,
             format!(
-                "{display}: Last-Modified {modified} is in the future: its age cannot be known"
-            ),
-        ));
-    }
-    let age = age.unsigned_abs();
-    if age > max {
-        return Err(Missing::new(
-            MissingReason::Stale,
-            format!(
-                "{display} was last modified {} ago (Last-Modified {modified}), more than max_age {}",
-                human_duration(age),
+                "{display} {said}, {} ago, more than max_age {}",
+                human_duration(age.unsigned_abs()),
                 human_duration(max)
             ),
         ));
@@ -527,19 +557,6 @@ pub(super) fn read_source(
             crate::read::open(path, max_size).map_err(|e| read_error(e, "a report"))?;
         check_not_future(&display, &meta)?;
         let modified = meta.modified().ok();
-        if let (Some(max), Some(m)) = (max_age, modified) {
-            let age = SystemTime::now().duration_since(m).unwrap_or_default();
-            if age > max {
-                return Err(Missing::new(
-                    MissingReason::Stale,
-                    format!(
-                        "{display} was written {} ago, more than max_age {}",
-                        human_duration(age),
-                        human_duration(max)
-                    ),
-                ));
-            }
-        }
         let hashing = HashingReader {
             inner: file.take(max_size + 1),
             hasher: Sha256::new(),
@@ -550,6 +567,12 @@ pub(super) fn read_source(
         io::copy(&mut reader, &mut io::sink())
             .map_err(|e| Missing::new(MissingReason::Unreadable, format!("{display}: {e}")))?;
         let hashing = reader.into_inner();
+        check_report_age(
+            &display,
+            max_age,
+            modified.and_then(|m| jiff::Timestamp::try_from(m).ok()),
+            evidence.produced_at(),
+        )?;
         if hashing.bytes > max_size {
             return Err(Missing::new(
                 MissingReason::Unreadable,

@@ -323,12 +323,12 @@ async fn resolve_source(
             let request = client::Request::get(url.as_str()).max_body(spec.max_size);
             let response = client.send(&request, &spec.access).await?.success()?;
             let display = client::redact_url(&url);
-            if let Some(max) = spec.max_age {
-                files::check_age_header(&display, &response.headers, max)?;
-            }
+            let modified = files::last_modified(&response.headers);
             let body = response.body;
+            let shown = display.clone();
             let (evidence, format, record) =
-                blocking(move || files::parse_bytes(&display, &body, format)).await?;
+                blocking(move || files::parse_bytes(&shown, &body, format)).await?;
+            files::check_report_age(&display, spec.max_age, modified, evidence.produced_at())?;
             report.kind = Some(format.id().to_string());
             report.inputs.push(record);
             Ok(evidence)

@@ -104,6 +104,8 @@ enum Ctx {
 
 #[derive(Default)]
 struct Declared {
+    /// coverage.py's `timestamp` (milliseconds since the epoch).
+    produced_at: Option<jiff::Timestamp>,
     line_rate: Option<f64>,
     branch_rate: Option<f64>,
     lines_covered: Option<u64>,
@@ -203,6 +205,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     }
 
     let mut report = merger.finish();
+    report.produced_at = declared.produced_at;
     if line_elements == 0 {
         report.files.clear();
         report.files_truncated = 0;
@@ -282,6 +285,7 @@ fn read_declared<R: BufRead>(
         match key {
             "line-rate" => d.line_rate = parse_rate(value),
             "branch-rate" => d.branch_rate = parse_rate(value),
+            "timestamp" => d.produced_at = crate::evidence::parse_report_time(value),
             "lines-covered" => d.lines_covered = Some(count(value, "lines-covered")?),
             "lines-valid" => d.lines_valid = Some(count(value, "lines-valid")?),
             "branches-covered" => d.branches_covered = Some(count(value, "branches-covered")?),

@@ -218,6 +218,10 @@ impl Document {
             "errors" => suite.declared.errors = number(attr),
             "skipped" => suite.declared.skipped = number(attr),
             "disabled" => suite.declared.disabled = number(attr),
+            "timestamp" => {
+                let at = crate::evidence::parse_report_time(&attribute_value(attr));
+                self.report.produced_at = crate::evidence::older(self.report.produced_at, at);
+            }
             _ => {}
         })?;
         if matches!(
@@ -272,6 +276,7 @@ impl Document {
                 Frame::CaseResult { capture }
             }
             "rerunFailure" | "rerunError" => {
+                case.reruns += 1;
                 if case.rerun.is_none() {
                     let outcome = if name == "rerunFailure" {
                         TestOutcome::Failed
@@ -283,6 +288,7 @@ impl Document {
                 Frame::Other
             }
             "flakyFailure" | "flakyError" => {
+                case.reruns += 1;
                 if case.flaky.is_none() {
                     case.flaky = Some(Detail::read(e)?.message);
                 }
@@ -330,6 +336,7 @@ impl Document {
         let Some(case) = self.case.take() else {
             return;
         };
+        let reruns = case.reruns;
         let (outcome, message, detail_file, detail_line) =
             if let Some((outcome, detail)) = case.result {
                 let (file, line) = (detail.file.clone(), detail.line);
@@ -372,6 +379,7 @@ impl Document {
         }
         if let Some(suite) = self.suites.last_mut() {
             suite.counted.add(outcome);
+            suite.counted.reruns += reruns;
         }
     }
 
@@ -413,6 +421,54 @@ impl Document {
         }
         if let Some(note) = suite.disagreement() {
             self.notes.push(note);
+        }
+        // Failures or errors declared and not listed count: the larger figure wins, so a
+        // report cannot pass by leaving its failures out. Surefire counts every rerun and flaky
+        // failure element in `failures`, so those are taken off first.
+        let (d, c) = (&suite.declared, suite.counted);
+        let unlisted_failed = d
+            .failures
+            .unwrap_or(0)
+            .saturating_sub(c.failed.saturating_add(c.reruns));
+        let unlisted_errors = d
+            .errors
+            .unwrap_or(0)
+            .saturating_sub(c.errors.saturating_add(c.reruns));
+        for (outcome, n, what) in [
+            (TestOutcome::Failed, unlisted_failed, "failure"),
+            (TestOutcome::Errored, unlisted_errors, "error"),
+        ] {
+            if n == 0 {
+                continue;
+            }
+            let name = suite
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("<{}>", suite.element));
+            self.report.record_unlisted(
+                TestCase {
+                    suite: name.clone(),
+                    classname: String::new(),
+                    name: format!(
+                        "{name}: {n} unlisted {what}{}",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    outcome,
+                    message: Some(format!(
+                        "{} declares {n} more {what}{} than its test cases show; they count",
+                        suite.describe(),
+                        if n == 1 { "" } else { "s" }
+                    )),
+                    location: None,
+                },
+                n,
+            );
+            suite.counted.tests = suite.counted.tests.saturating_add(n);
+            if outcome == TestOutcome::Failed {
+                suite.counted.failed = suite.counted.failed.saturating_add(n);
+            } else {
+                suite.counted.errors = suite.counted.errors.saturating_add(n);
+            }
         }
         if let Some(parent) = self.suites.last_mut() {
             parent.counted.merge(&suite.counted);

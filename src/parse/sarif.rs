@@ -157,8 +157,17 @@ enum RunField {
     Tool,
     #[serde(rename = "results")]
     Results,
+    #[serde(rename = "invocations")]
+    Invocations,
     #[serde(other)]
     Other,
+}
+
+/// The part of a SARIF invocation read: when it ended.
+#[derive(Deserialize)]
+struct RawInvocation {
+    #[serde(rename = "endTimeUtc", default)]
+    end_time_utc: Option<String>,
 }
 
 struct RunSeed<'a>(&'a mut State);
@@ -192,6 +201,16 @@ impl<'de> Visitor<'de> for RunSeed<'_> {
                         st: &mut *self.0,
                         run: &mut run,
                     }))?;
+                }
+                RunField::Invocations => {
+                    let invocations: Vec<RawInvocation> = map.next_value()?;
+                    for i in invocations {
+                        let at = i
+                            .end_time_utc
+                            .as_deref()
+                            .and_then(crate::evidence::parse_report_time);
+                        self.0.set.produced_at = crate::evidence::older(self.0.set.produced_at, at);
+                    }
                 }
                 RunField::Other => {
                     map.next_value::<IgnoredAny>()?;

@@ -91,6 +91,7 @@ enum ReportField {
     SchemaVersion,
     ArtifactName,
     ClusterName,
+    CreatedAt,
     #[serde(other)]
     Other,
 }
@@ -129,8 +130,14 @@ impl<'de> Visitor<'de> for ReportSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<State, A::Error> {
         let mut st = State::default();
         let mut recognised = false;
+        let mut schema_only = false;
         while let Some(key) = map.next_key::<ReportField>()? {
             match key {
+                ReportField::SchemaVersion => {
+                    map.next_value::<IgnoredAny>()?;
+                    schema_only = !recognised;
+                    continue;
+                }
                 ReportField::Results => {
                     map.next_value_seed(Each(TrivyResults {
                         st: &mut st,
@@ -143,10 +150,13 @@ impl<'de> Visitor<'de> for ReportSeed {
                 | ReportField::Misconfigurations => {
                     map.next_value_seed(Each(Resources(&mut st)))?;
                 }
-                ReportField::SchemaVersion
-                | ReportField::ArtifactName
-                | ReportField::ClusterName => {
+                ReportField::ArtifactName | ReportField::ClusterName => {
                     map.next_value::<IgnoredAny>()?;
+                }
+                ReportField::CreatedAt => {
+                    let at: Option<String> = map.next_value()?;
+                    st.set.produced_at = at.as_deref().and_then(crate::evidence::parse_report_time);
+                    continue;
                 }
                 ReportField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -154,11 +164,14 @@ impl<'de> Visitor<'de> for ReportSeed {
                 }
             }
             recognised = true;
+            schema_only = false;
         }
         if !recognised {
-            return Err(de::Error::custom(
-                "not a Trivy report: none of SchemaVersion, ArtifactName, Results, ClusterName or Resources",
-            ));
+            return Err(de::Error::custom(if schema_only {
+                "not a Trivy report: a SchemaVersion with neither ArtifactName, Results, ClusterName nor Resources says nothing about what was scanned"
+            } else {
+                "not a Trivy report: none of SchemaVersion, ArtifactName, Results, ClusterName or Resources"
+            }));
         }
         Ok(st)
     }
@@ -401,9 +414,11 @@ impl<'de> Visitor<'de> for ResultSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let start = self.st.set.findings.len();
         let mut target_late = false;
+        let mut has_target = false;
         while let Some(key) = map.next_key::<ResultField>()? {
             match key {
                 ResultField::Target => {
+                    has_target = true;
                     self.target = map.next_value::<Option<String>>()?.unwrap_or_default();
                     target_late = self.st.set.findings.len() > start;
                 }
@@ -427,6 +442,11 @@ impl<'de> Visitor<'de> for ResultSeed<'_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        if !has_target {
+            return Err(de::Error::custom(
+                "a Trivy result without `Target`: this is not a Trivy report (another tool's list of findings, such as Gitleaks'?); set the source's `kind:`",
+            ));
         }
         if target_late {
             for f in self.st.set.findings.iter_mut().skip(start) {
@@ -655,5 +675,19 @@ mod tests {
         assert!(sniff(br#"[{"Target": "a", "Vulnerabilities": []}]"#));
         assert!(!sniff(br#"{"matches": [{"vulnerability": {}}]}"#));
         assert!(!sniff(br#"[{"RuleID": "x", "File": "a"}]"#));
+    }
+
+    #[test]
+    fn defect_18_other_shapes_are_not_read_as_clean_trivy_reports() {
+        let gitleaks = br#"[{"Description":"AWS","StartLine":3,"File":"a.env","RuleID":"aws-access-token","Secret":"x"}]"#;
+        let e = parse(&mut &gitleaks[..]).unwrap_err();
+        assert!(e.message.contains("without `Target`"), "{e}");
+        let e = parse(&mut &br#"{"SchemaVersion": 2}"#[..]).unwrap_err();
+        assert!(
+            e.message.contains("says nothing about what was scanned"),
+            "{e}"
+        );
+        let clean = br#"{"SchemaVersion": 2, "ArtifactName": "img:1"}"#;
+        assert_eq!(parse(&mut &clean[..]).unwrap().findings.len(), 0);
     }
 }

@@ -456,6 +456,24 @@ fn defect_13_item_waivers_show_in_human_and_markdown() {
     assert!(md.contains("`c.b`"), "{md}");
 }
 
+// ------------------------------------------------------------------ 6: declared failures
+
+#[test]
+fn defect_06_failures_a_suite_declares_but_does_not_list_fail_the_rule() {
+    let p = passing("dev", "");
+    p.write(
+        "junit.xml",
+        r#"<testsuite name="x" tests="7" failures="3" errors="2"><testcase classname="a" name="t1"/></testsuite>"#,
+    );
+    let (code, v) = p.check_json(&[]);
+    assert_eq!(code, 1, "{v}");
+    let r = support::result(&v, "T-TESTS");
+    assert_eq!(r["outcome"]["status"], "fail", "{r}");
+    assert_eq!(r["metrics"]["failed_total"], 5.0, "{r}");
+    let (_, human, _) = p.run(&["check"]);
+    assert!(human.contains("T-TESTS"), "{human}");
+}
+
 // ------------------------------------------------------------------ 14: staleness
 
 #[test]
@@ -520,6 +538,206 @@ async fn defect_14_max_age_applies_to_url_reports() {
             "{file}: {v}"
         );
     }
+}
+
+#[test]
+fn defect_14_a_fresh_file_whose_report_says_it_is_old_is_stale() {
+    let p = passing("dev", "");
+    p.write(
+        "gonogo.yaml",
+        &config("dev", "").replace(
+            "tests: {path: junit.xml}",
+            "tests: {path: junit.xml, max_age: 7d}",
+        ),
+    )
+    .write(
+        "junit.xml",
+        &PASSING_JUNIT.replace(
+            "<testsuite name=\"s\"",
+            "<testsuite timestamp=\"2001-01-01T00:00:00\" name=\"s\"",
+        ),
+    );
+    let (code, v) = p.check_json(&[]);
+    assert_eq!(code, 3, "{v}");
+    let r = support::result(&v, "T-TESTS");
+    assert_eq!(r["outcome"]["reason"], "stale", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("says it was produced at 2001-01-01"),
+        "{r}"
+    );
+    let (code, v) = passing("dev", "").check_json(&[]);
+    assert_eq!(code, 0, "the control, without max_age, still passes: {v}");
+}
+
+// ------------------------------------------------------------------ 12, 15, 16, 18, 20: what a server or a report may pretend
+
+/// A one-stage pack of one rule, `R`, with `check` and `expect`, reading the configured sources.
+fn one_rule(check: &str, expect: &str, sources: &str) -> Project {
+    let p = Project::new();
+    p.write(
+        "one.yaml",
+        &format!(
+            "pack: one\nstages: [{{number: 1, id: one, title: One}}]\nrules:\n  - {{id: R, title: r, why: w, reference: x, level: fail, check: {check}, expect: {expect}}}\n"
+        ),
+    )
+    .write(
+        "gonogo.yaml",
+        &format!("pack: one\nrules: [one.yaml]\nstage: one\nsources:\n{sources}"),
+    );
+    p
+}
+
+async fn check_async(p: &Project, extra: &[&str]) -> (i32, Value, String) {
+    let out = support::output({
+        let mut c = p.gonogo();
+        c.args(["check", "--format", "json"]).args(extra);
+        c
+    })
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), support::verdict(&out), stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn defect_12_url_user_info_never_shows_even_at_trace_level() {
+    let server = MockServer::start().await;
+    Mock::given(path(
+        "/repos/acme/shop/commits/2bb5a7a6f58c2de9e9e2b5d4a8d1d5d0b6f4c1e3/check-runs",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        support::fixture("api/github/check-runs.json"),
+        "application/json",
+    ))
+    .mount(&server)
+    .await;
+    let url = server.uri().replace("http://", "http://u:SEKRITurlPass@");
+    let p = one_rule(
+        "{kind: check-run, repo: acme/shop, sha: 2bb5a7a6f58c2de9e9e2b5d4a8d1d5d0b6f4c1e3, name: build}",
+        "{succeeded: \"== true\"}",
+        &format!("  github: {{kind: github, url: \"{url}\"}}\n"),
+    );
+    for verbosity in ["-vv", "-vvv"] {
+        let (_, v, stderr) = check_async(&p, &[verbosity]).await;
+        assert!(
+            !stderr.contains("SEKRITurlPass") && !v.to_string().contains("SEKRITurlPass"),
+            "{verbosity}: {stderr}\n{v}"
+        );
+        assert!(stderr.contains("DEBUG"), "{verbosity} logs: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn defect_15_a_finished_harbor_scan_without_counts_is_not_zero_critical() {
+    let server = MockServer::start().await;
+    Mock::given(path(
+        "/api/v2.0/projects/shop/repositories/api/artifacts/1.0.0",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "digest": "sha256:abc",
+        "scan_overview": {"application/vnd.security.vulnerability.report; version=1.1": {"scan_status": "Success"}}
+    })))
+    .mount(&server)
+    .await;
+    Mock::given(path(
+        "/api/v2.0/projects/shop/repositories/api/artifacts/1.0.0/accessories",
+    ))
+    .respond_with(ResponseTemplate::new(404))
+    .mount(&server)
+    .await;
+    let p = one_rule(
+        "{kind: harbor-scan, project: shop, repository: api, reference: 1.0.0}",
+        "{critical: \"== 0\"}",
+        &format!("  harbor: {{kind: harbor, url: \"{}\"}}\n", server.uri()),
+    );
+    let (code, v, _) = check_async(&p, &[]).await;
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(status(&v, "R"), "inconclusive", "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn defect_16_a_pipeline_of_another_commit_is_not_this_commits_pipeline() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v4/projects/acme%2Fshop/pipelines"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            support::fixture("api/gitlab/pipelines.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let run = |sha: &str| {
+        one_rule(
+            &format!("{{kind: pipeline, project: acme/shop, sha: {sha}}}"),
+            "{succeeded: \"== true\"}",
+            &format!(
+                "  gitlab: {{kind: gitlab, url: \"{}/api/v4\"}}\n",
+                server.uri()
+            ),
+        )
+    };
+    let (code, v, _) = check_async(&run("0000000000000000000000000000000000000bad"), &[]).await;
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(status(&v, "R"), "inconclusive", "{v}");
+    let (code, v, _) = check_async(&run("2bb5a7a6f58c2de9e9e2b5d4a8d1d5d0b6f4c1e3"), &[]).await;
+    assert_eq!(
+        code, 0,
+        "the control: the pipeline of this commit passes: {v}"
+    );
+}
+
+#[test]
+fn defect_18_what_is_not_a_trivy_report_is_not_a_clean_trivy_report() {
+    let gitleaks = r#"[{"Description":"AWS key","File":"a.env","RuleID":"aws-access-token","Secret":"AKIA...","StartLine":1}]"#;
+    for (name, body) in [
+        ("gitleaks", gitleaks),
+        ("bare schema", r#"{"SchemaVersion": 2}"#),
+    ] {
+        let p = one_rule(
+            "{kind: findings, source: scan}",
+            "{critical: \"== 0\"}",
+            "  scan: {path: scan.json, kind: trivy}\n",
+        );
+        p.write("scan.json", body);
+        let (code, v) = p.check_json(&[]);
+        assert_eq!(code, 3, "{name}: {v}");
+        assert_eq!(
+            support::result(&v, "R")["outcome"]["reason"],
+            "parse_error",
+            "{name}: {v}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn defect_20_two_series_with_one_label_set_are_refused() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v1/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "status": "success",
+            "data": {"resultType": "vector", "result": [
+                {"metric": {}, "value": [1_700_000_000, "5"]},
+                {"metric": {}, "value": [1_700_000_000, "0"]}
+            ]}
+        })))
+        .mount(&server)
+        .await;
+    let p = one_rule(
+        "{kind: metric, query: \"sum(cves)\"}",
+        "{value: \"== 0\"}",
+        &format!(
+            "  prometheus: {{kind: prometheus, url: \"{}\"}}\n",
+            server.uri()
+        ),
+    );
+    let (code, v, _) = check_async(&p, &[]).await;
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(
+        support::result(&v, "R")["outcome"]["reason"],
+        "parse_error",
+        "{v}"
+    );
 }
 
 // ------------------------------------------------------------------ 17: endless waivers

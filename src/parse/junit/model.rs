@@ -81,6 +81,8 @@ pub(super) struct Counted {
     pub(super) errors: u64,
     pub(super) skipped: u64,
     pub(super) flaky: u64,
+    /// Rerun and flaky elements of the cases, which a suite's declared `failures` may include.
+    pub(super) reruns: u64,
 }
 
 impl Counted {
@@ -101,6 +103,7 @@ impl Counted {
         self.errors += other.errors;
         self.skipped += other.skipped;
         self.flaky += other.flaky;
+        self.reruns += other.reruns;
     }
 }
 
@@ -115,6 +118,8 @@ pub(super) struct Case {
     pub(super) rerun: Option<(TestOutcome, Option<String>)>,
     pub(super) skipped: bool,
     pub(super) flaky: Option<Option<String>>,
+    /// `<rerun…>` and `<flaky…>` elements: Surefire counts each in its suite's `failures`.
+    pub(super) reruns: u64,
 }
 
 #[derive(Default)]

@@ -359,3 +359,24 @@ fn sniff_recognises_only_junit_roots() {
         b"<!DOCTYPE t [<!ENTITY a \"<b>\">]><junit:testsuites xmlns:junit=\"u\">"
     ));
 }
+
+#[test]
+fn defect_06_declared_failures_beyond_the_listed_cases_count() {
+    let r = parse_str(
+        r#"<testsuite name="x" tests="7" failures="3" errors="2"><testcase classname="a" name="t1"/></testsuite>"#,
+    )
+    .unwrap();
+    assert_eq!(counts(&r), [6, 1, 3, 2, 0, 0]);
+    assert!(
+        r.cases.iter().any(|c| c.name == "x: 3 unlisted failures"
+            && c.message.as_deref().unwrap().contains("they count")),
+        "{:?}",
+        r.cases
+    );
+    let hostile = parse_str(
+        r#"<testsuite name="x" tests="1" failures="4294967295"><testcase name="a"/></testsuite>"#,
+    )
+    .unwrap();
+    assert_eq!(hostile.failed, 4_294_967_295, "counted without a case each");
+    assert_eq!(hostile.cases.len(), 1);
+}
