@@ -183,6 +183,10 @@ fn evaluate_rule(
         .collect();
 
     let measured = match evidence.get(&need) {
+        _ if planned.rule.not_configured.is_some() => Err(Missing::new(
+            MissingReason::NotConfigured,
+            planned.rule.not_configured.clone().unwrap_or_default(),
+        )),
         None => Err(Missing::new(
             MissingReason::NotFound,
             format!("{need} was not fetched"),

@@ -332,3 +332,90 @@ fn a_rule_that_fails_here_blocks_on_missing_evidence() {
     );
     assert_eq!(at(3), OnMissing::Block, "raised to fail, it blocks");
 }
+
+const REQUIRED: &str = "pack: r
+title: R
+stages:
+  - {number: 1, id: one, title: One}
+vars:
+  registries: [\"${host}/\", docker.io/]
+  ns: team
+required_vars:
+  host: {help: the platform's registry, example: registry.example}
+rules:
+  - {id: A, title: a, why: w, reference: x, level: fail, check: {kind: manifests, paths: [k8s], rules: [CPN-K8S-08], registries: '${registries}'}}
+  - {id: B, title: b, why: w, reference: x, level: fail, check: {kind: metric, query: 'up{namespace=\"${ns}\"}'}}
+";
+
+fn compile_r(vars: &[(&str, Json)]) -> CompiledPack {
+    let files = [LoadedFile {
+        name: "r.yaml".into(),
+        text: REQUIRED.into(),
+    }];
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&files, &mut diags);
+    let vars: BTreeMap<String, Json> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect();
+    let pack = catalog.compile("r", &vars, &mut diags);
+    assert!(diags.is_empty(), "{}", diags.render());
+    pack.unwrap()
+}
+
+#[test]
+fn a_rule_on_an_unset_required_variable_is_not_configured_and_not_fetched() {
+    let pack = compile_r(&[]);
+    let a = pack.rules.iter().find(|r| r.rule.id == "A").unwrap();
+    assert_eq!(
+        a.not_configured.as_deref(),
+        Some(
+            "not configured: set vars.host in gonogo.yaml (the platform's registry, e.g. registry.example)"
+        ),
+        "a variable built on an unset one leaves the rule unconfigured"
+    );
+    let b = pack.rules.iter().find(|r| r.rule.id == "B").unwrap();
+    assert_eq!(b.not_configured, None);
+    assert_eq!(
+        pack.vars["host"],
+        Json::Null,
+        "the example is never the value"
+    );
+    let stage = &pack.pack.stages[0];
+    let plan = build_plan(&pack, stage, EnvType::Nonprod, &[], TODAY, &BTreeMap::new()).unwrap();
+    assert_eq!(plan.needs().len(), 1, "{:?}", plan.needs());
+
+    let set = compile_r(&[("host", json!("harbor.example"))]);
+    let a = set.rules.iter().find(|r| r.rule.id == "A").unwrap();
+    assert_eq!(a.not_configured, None);
+    let unset = compile_r(&[("ns", Json::Null)]);
+    let b = unset.rules.iter().find(|r| r.rule.id == "B").unwrap();
+    assert_eq!(
+        b.not_configured.as_deref(),
+        Some("not configured: set vars.ns in gonogo.yaml"),
+        "a project that unsets a variable gets an unconfigured rule, never a pass"
+    );
+}
+
+#[test]
+fn required_vars_belong_to_the_pack_file() {
+    let files = [
+        LoadedFile {
+            name: "r.yaml".into(),
+            text: REQUIRED.into(),
+        },
+        LoadedFile {
+            name: "mine.yaml".into(),
+            text: "pack: r\nrequired_vars: {x: {help: h, example: 1}}\n".into(),
+        },
+    ];
+    let mut diags = Diagnostics::default();
+    load_catalog(&files, &mut diags);
+    assert!(
+        diags
+            .render()
+            .contains("belongs in the file that defines the pack"),
+        "{}",
+        diags.render()
+    );
+}
