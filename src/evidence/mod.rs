@@ -9,7 +9,7 @@ mod findings;
 mod tests;
 
 pub use coverage::{CoverageReport, FileCoverage};
-pub use findings::{Category, Finding, FindingSet, Severity};
+pub use findings::{Category, Finding, FindingSet, ImageConfig, Scope, Severity};
 pub use tests::{TestCase, TestOutcome, TestReport};
 
 use serde::Serialize;
