@@ -276,23 +276,16 @@ impl CheckKind for FindingsCheck {
         match &set.image {
             Some(image) => {
                 m.set("runs_as_root", u64::from(image.runs_as_root()));
-            }
-            None => {}
-        }
-        if let Some(image) = set.image.as_ref().filter(|i| i.runs_as_root()) {
-            {
-                m.notes.push(format!(
-                    "image {} runs as {}",
-                    image.reference,
-                    image.user.as_deref().filter(|u| !u.is_empty()).map_or_else(
+                if image.runs_as_root() {
+                    let user = image.user.as_deref().filter(|u| !u.is_empty()).map_or_else(
                         || "root (no User in its configuration)".to_string(),
-                        |u| format!("user `{u}`")
-                    )
-                ));
+                        |u| format!("user `{u}`"),
+                    );
+                    m.notes
+                        .push(format!("image {} runs as {user}", image.reference));
+                }
             }
-        }
-        if set.image.is_none() {
-            {
+            None => {
                 m.unavailable.insert(
                     "runs_as_root".into(),
                     "the report carries no image configuration (a Trivy image scan in JSON has it under Metadata.ImageConfig)".into(),
