@@ -10,6 +10,7 @@ pub mod argocd_app;
 pub mod check_run;
 pub mod coverage;
 pub mod dockerfile;
+pub mod document;
 pub mod file_contains;
 pub mod file_exists;
 pub(crate) mod filled;
@@ -91,6 +92,7 @@ check_kinds! {
     Coverage = "coverage" => coverage::CoverageCheck,
     Findings = "findings" => findings::FindingsCheck,
     FileExists = "file-exists" => file_exists::FileExistsCheck,
+    Document = "document" => document::DocumentCheck,
     FileContains = "file-contains" => file_contains::FileContainsCheck,
     YamlFields = "yaml-fields" => yaml_fields::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => markdown_sections::MarkdownSectionsCheck,
