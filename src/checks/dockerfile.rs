@@ -68,6 +68,11 @@ pub struct DockerfileCheck {
     /// Build arguments as the pipeline passes them, for `ARG`s without a default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub build_args: BTreeMap<String, String>,
+    /// More base images known to run as a non-root user, as globs on the image as written
+    /// (`registry.example/base/java:*`); distroless `nonroot`, Chainguard, Bitnami,
+    /// nginx-unprivileged and Red Hat UBI runtimes are known already.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nonroot_bases: Vec<String>,
 }
 
 impl CheckKind for DockerfileCheck {
@@ -88,6 +93,7 @@ impl CheckKind for DockerfileCheck {
         let options = Options {
             rules: self.rules.clone(),
             build_args: self.build_args.clone(),
+            nonroot_bases: self.nonroot_bases.clone(),
         };
         let mut all = FindingSet::default();
         let mut stages = 0u64;
