@@ -18,6 +18,7 @@ pub mod findings;
 pub mod harbor_scan;
 pub mod http_health;
 pub mod http_json;
+pub mod logs;
 pub mod manifests;
 pub mod markdown_sections;
 pub mod metric;
@@ -105,6 +106,7 @@ check_kinds! {
     Manifests = "manifests" => manifests::ManifestsCheck,
     Dockerfile = "dockerfile" => dockerfile::DockerfileCheck,
     Metric = "metric" => metric::MetricCheck,
+    Logs = "logs" => logs::LogsCheck,
     Alerts = "alerts" => alerts::AlertsCheck,
     HttpJson = "http-json" => http_json::HttpJsonCheck,
     HttpHealth = "http-health" => http_health::HttpHealthCheck,

@@ -11,6 +11,7 @@ pub mod github;
 pub mod gitlab;
 pub mod harbor;
 pub mod http;
+pub mod loki;
 pub mod prometheus;
 pub mod sampling;
 pub mod sonarqube;
@@ -66,6 +67,7 @@ pub async fn query_at(
     let source = &expand_url(source)?;
     match kind {
         EndpointKind::Prometheus => prometheus::query(name, source, request, client, judge).await,
+        EndpointKind::Loki => loki::query(name, source, request, client, judge).await,
         EndpointKind::Alertmanager => {
             alertmanager::query(name, source, request, client, judge).await
         }
