@@ -104,6 +104,7 @@ pub async fn gather(
 ) -> Fetched {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let client = client::Client::new(options);
+    let peers = Arc::new(config.sources.clone());
     let mut tasks = tokio::task::JoinSet::new();
     for need in needs.clone() {
         let sem = semaphore.clone();
@@ -117,12 +118,21 @@ pub async fn gather(
         let options = options.clone();
         let client = client.clone();
         let judge = judge.clone();
+        let peers = peers.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
             let started = std::time::Instant::now();
             let sample = |v: &ValueSet| judge(&need, v);
-            let (result, report) =
-                resolve(&need, spec.as_ref(), &root, &options, &client, &sample).await;
+            let (result, report) = resolve(
+                &need,
+                spec.as_ref(),
+                &root,
+                &options,
+                &client,
+                &sample,
+                &peers,
+            )
+            .await;
             match &result {
                 Ok(e) => tracing::info!(
                     "{need}: {} evidence from {} input(s) in {:?}",
@@ -189,6 +199,7 @@ async fn resolve(
     options: &FetchOptions,
     client: &client::Client,
     judge: endpoints::Judge<'_>,
+    peers: &BTreeMap<String, Source>,
 ) -> (Result<Evidence, Missing>, SourceReport) {
     let mut report = SourceReport {
         need: need.clone(),
@@ -240,7 +251,7 @@ async fn resolve(
                     .url()
                     .map(endpoints::display_url)
                     .unwrap_or_default();
-                let result = endpoints::query_at(spec, request, client, root, judge).await;
+                let result = endpoints::query_with(spec, request, client, root, judge, peers).await;
                 if let Ok(evidence) = &result {
                     let canonical = serde_json::to_vec(evidence).unwrap_or_default();
                     report.inputs.push(crate::model::InputRecord {
