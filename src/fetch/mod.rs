@@ -237,6 +237,24 @@ async fn resolve(
                 Err(e) => Err(e),
             }
         }
+        Need::Manifests { patterns, values } => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            let values = values.clone();
+            let max = options.max_document_bytes;
+            let helm = files::helm_binary();
+            match blocking(move || {
+                files::read_manifests(&root, &patterns, &values, max, helm.as_deref())
+            })
+            .await
+            {
+                Ok((docs, records)) => {
+                    report.inputs = records;
+                    Ok(docs)
+                }
+                Err(e) => Err(e),
+            }
+        }
         Need::Query { source, request } => match spec {
             None => Err(Missing::new(
                 MissingReason::NotConfigured,
