@@ -98,6 +98,12 @@ impl CheckKind for DockerfileCheck {
         let mut all = FindingSet::default();
         let mut stages = 0u64;
         for doc in docs {
+            if doc.binary {
+                return Err(Missing::new(
+                    MissingReason::ParseError,
+                    format!("{}: not text, so not a Dockerfile", doc.path),
+                ));
+            }
             let df = dockerfile::parse(&doc.text).map_err(|e| parse_error(&doc.path, &e))?;
             stages += df.stages.len() as u64;
             all.merge(dockerfile::check(&doc.path, &df, &options));
@@ -125,6 +131,7 @@ mod tests {
                 .map(|(p, t)| Document {
                     path: p.to_string(),
                     text: t.to_string(),
+                    binary: false,
                 })
                 .collect(),
         )

@@ -12,7 +12,8 @@
 //! - anything else (YAML, JSON, PlantUML, plain text): one substantive line.
 //!
 //! `contains_any` narrows further (an OpenAPI description says `openapi:` or `swagger:`).
-//! Binary formats (PDF, Word, PNG) are not read: name text sources in the rule's globs.
+//! Binary formats (PDF, spreadsheets, images) cannot be read: found, they count as without
+//! content, with a message asking for a text version beside them.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,12 @@ pub struct DocumentCheck {
 
 /// Why a document has no content, or `None` when it has.
 fn emptiness(doc: &Document, contains_any: &[String]) -> Option<String> {
+    if doc.binary {
+        return Some(
+            "no content gonogo can read: it is not text (a PDF, a spreadsheet, an image); keep a text version beside it (Markdown, CSV)"
+                .into(),
+        );
+    }
     let ext = doc
         .path
         .rsplit_once('.')
@@ -174,6 +181,7 @@ mod tests {
                 .map(|(p, t)| Document {
                     path: p.to_string(),
                     text: t.to_string(),
+                    binary: false,
                 })
                 .collect(),
         )
@@ -217,6 +225,21 @@ mod tests {
             ),
             ("docs/notes.txt", "   \n\n", 0.0),
         ];
+        let binary = Document {
+            path: "docs/matrice-des-flux.xlsx".into(),
+            text: String::new(),
+            binary: true,
+        };
+        let c = DocumentCheck {
+            paths: vec!["docs/*".into()],
+            contains_any: vec![],
+        };
+        let m = c
+            .measure(&Evidence::Documents(vec![binary]), &mut |_| false)
+            .unwrap();
+        assert_eq!(m.metrics["found"], 1.0.into());
+        assert_eq!(m.metrics["with_content"], 0.0.into());
+        assert!(m.items[0].text.contains("not text"), "{:?}", m.items);
         for (path, text, want) in table {
             let m = measure(&[(path, text)], &[]);
             assert_eq!(

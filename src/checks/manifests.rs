@@ -277,6 +277,12 @@ impl CheckKind for ManifestsCheck {
         let options = self.options()?;
         let mut set = Manifests::default();
         for doc in docs {
+            if doc.binary {
+                return Err(Missing::new(
+                    MissingReason::ParseError,
+                    format!("{}: not text, so not a manifest", doc.path),
+                ));
+            }
             manifests::load(&doc.path, &doc.text, &mut set)
                 .map_err(|e| parse_error(&doc.path, &e))?;
         }
@@ -342,6 +348,7 @@ mod tests {
                 .map(|(p, t)| Document {
                     path: p.to_string(),
                     text: t.to_string(),
+                    binary: false,
                 })
                 .collect(),
         )

@@ -178,6 +178,7 @@ mod tests {
         Evidence::Document(Document {
             path: path.into(),
             text: text.into(),
+            binary: false,
         })
     }
 

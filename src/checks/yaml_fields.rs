@@ -316,6 +316,7 @@ mod tests {
         Evidence::Document(Document {
             path: path.into(),
             text: text.into(),
+            binary: false,
         })
     }
 

@@ -55,6 +55,10 @@ pub struct Document {
     pub path: String,
     #[serde(skip)]
     pub text: String,
+    /// Not text (a PDF, a spreadsheet, an image): `text` is empty. Read among several
+    /// documents, such a file is kept so a check can say what it could not read.
+    #[serde(skip)]
+    pub binary: bool,
 }
 
 /// Named measurements from an endpoint, in a stable order.

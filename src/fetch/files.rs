@@ -146,6 +146,17 @@ pub(super) fn read_document(
     path: &str,
     max: u64,
 ) -> Result<(Evidence, InputRecord), Missing> {
+    read_document_as(root, path, max, false)
+}
+
+/// [`read_document`]; `lenient` keeps a file that is not text as a binary document (its bytes
+/// are hashed and recorded, its text is empty) instead of refusing it.
+fn read_document_as(
+    root: &Path,
+    path: &str,
+    max: u64,
+    lenient: bool,
+) -> Result<(Evidence, InputRecord), Missing> {
     let full = resolve_path(root, path);
     let (file, meta) =
         crate::read::open(&full, max).map_err(|e| read_error(e, "a project document"))?;
@@ -172,16 +183,21 @@ pub(super) fn read_document(
             ),
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Missing::new(
-            MissingReason::ParseError,
-            format!(
-                "{}: not UTF-8 text (byte {})",
-                full.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let (text, binary) = match String::from_utf8(bytes) {
+        Ok(t) if !(lenient && t.contains('\0')) => (t, false),
+        Ok(_) => (String::new(), true),
+        Err(_) if lenient => (String::new(), true),
+        Err(e) => {
+            return Err(Missing::new(
+                MissingReason::ParseError,
+                format!(
+                    "{}: not UTF-8 text (byte {})",
+                    full.display(),
+                    e.utf8_error().valid_up_to()
+                ),
+            ));
+        }
+    };
     let record = InputRecord {
         location: relative(root, &full),
         sha256: hex(reader.hasher.finalize().as_slice()),
@@ -194,6 +210,7 @@ pub(super) fn read_document(
         Evidence::Document(Document {
             path: path.to_string(),
             text,
+            binary,
         }),
         record,
     ))
@@ -234,7 +251,7 @@ pub(super) fn read_documents(
     let mut records = Vec::with_capacity(files.len());
     let mut total = 0u64;
     for path in &files {
-        let (evidence, record) = read_document(root, &relative(root, path), max_each)?;
+        let (evidence, record) = read_document_as(root, &relative(root, path), max_each, true)?;
         total += record.size;
         if total > MAX_DOCUMENTS_TOTAL {
             return Err(Missing::new(
@@ -589,6 +606,24 @@ pub(super) fn read_manifests(
         }
     }
     for chart in &top {
+        if let Ok(entries) = std::fs::read_dir(chart) {
+            let mut values: Vec<String> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter(|e| {
+                    crate::lint::manifests::is_values_file(&e.file_name().to_string_lossy())
+                })
+                .map(|e| relative(root, &e.path()))
+                .collect();
+            values.sort();
+            for v in values {
+                if !plain.contains(&v) {
+                    plain.push(v);
+                }
+            }
+        }
+    }
+    for chart in &top {
         let shown = relative(root, chart);
         let Some(helm) = helm else {
             return Err(Missing::new(
@@ -611,6 +646,7 @@ pub(super) fn read_manifests(
         docs.push(Document {
             path: format!("{shown} (helm template)"),
             text: out,
+            binary: false,
         });
     }
     for path in plain {
