@@ -419,3 +419,62 @@ fn required_vars_belong_to_the_pack_file() {
         diags.render()
     );
 }
+
+/// The P/I types a rule's `reference` cites: `EXI-ARCH-27 (P)`, `EXI-ORG-17 (I, training)`.
+fn cited_types(reference: &str) -> (bool, bool) {
+    let mut p = false;
+    let mut i = false;
+    for (at, _) in reference.match_indices('(') {
+        let rest = &reference[at + 1..];
+        let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let next = rest[word.len()..].chars().next();
+        if matches!(next, Some(')' | ',')) {
+            match word.as_str() {
+                "P" => p = true,
+                "I" => i = true,
+                _ => {}
+            }
+        }
+    }
+    (p, i)
+}
+
+/// The pack's policy, held by test: a rule citing a P requirement fails at the gate of the stage
+/// that introduces it; a rule citing only I requirements never fails; a rule whose source has no
+/// type says where its level comes from. Any departure carries a `level_reason`.
+#[test]
+fn every_level_follows_the_type_of_its_source_or_says_why() {
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&crate::rules::embedded_files(), &mut diags);
+    let pack = catalog
+        .compile(crate::model::DEFAULT_PACK, &BTreeMap::new(), &mut diags)
+        .expect("the default pack compiles");
+    assert!(diags.is_empty(), "{}", diags.render());
+    assert_eq!(cited_types("EXI-ORG-17 (P, backups); EXI-ARCH-4 (P)"), (true, false));
+    assert_eq!(cited_types("EXI-ORG-10 (I), EXI-ORG-12 (I) (CCT quality)"), (false, true));
+    assert_eq!(cited_types("kyverno check-labels (optional block)"), (false, false));
+    let stages: Vec<u32> = pack.pack.stages.iter().map(|s| s.number).collect();
+    let mut wrong = Vec::new();
+    for r in &pack.rules {
+        let (p, i) = cited_types(&r.rule.reference);
+        let explained = r.rule.level_reason.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let at_gate = r.level_at(r.since, EnvType::Nonprod);
+        let ever_fails = stages.iter().filter(|s| **s >= r.since).any(|s| {
+            r.level_at(*s, EnvType::Nonprod) == Level::Fail
+                || r.level_at(*s, EnvType::Prod) == Level::Fail
+        });
+        let problem = if p {
+            (at_gate != Level::Fail && !explained).then(|| {
+                format!("cites a P requirement but is {} at its gate", at_gate.as_str())
+            })
+        } else if i {
+            (ever_fails && !explained).then(|| "cites only I requirements but fails".to_string())
+        } else {
+            (!explained).then(|| "its source has no P/I type and it has no level_reason".into())
+        };
+        if let Some(why) = problem {
+            wrong.push(format!("{}: {why}", r.rule.id));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
