@@ -322,4 +322,6 @@ fn judge(planned: &PlannedRule, result: &mut RuleResult, m: Measurement) -> Outc
 }
 
 #[cfg(test)]
+mod cases;
+#[cfg(test)]
 mod tests;

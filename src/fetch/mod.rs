@@ -59,6 +59,9 @@ pub struct FetchOptions {
     pub backoff: Duration,
     /// Where progress goes.
     pub progress: Arc<dyn Progress>,
+    /// Render Helm charts found among manifests with `helm template`; off, a chart is
+    /// `not configured` (the rule-case tests run no process).
+    pub render_charts: bool,
 }
 
 impl std::fmt::Debug for FetchOptions {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for FetchOptions {
             .field("max_document_bytes", &self.max_document_bytes)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("backoff", &self.backoff)
+            .field("render_charts", &self.render_charts)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +88,7 @@ impl Default for FetchOptions {
             max_body_bytes: 256 * 1024 * 1024,
             backoff: Duration::from_millis(250),
             progress: Arc::new(LogProgress),
+            render_charts: true,
         }
     }
 }
@@ -242,7 +247,11 @@ async fn resolve(
             let patterns = patterns.clone();
             let values = values.clone();
             let max = options.max_document_bytes;
-            let helm = files::helm_binary();
+            let helm = if options.render_charts {
+                files::helm_binary()
+            } else {
+                None
+            };
             match blocking(move || {
                 files::read_manifests(&root, &patterns, &values, max, helm.as_deref())
             })

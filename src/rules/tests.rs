@@ -426,7 +426,10 @@ fn cited_types(reference: &str) -> (bool, bool) {
     let mut i = false;
     for (at, _) in reference.match_indices('(') {
         let rest = &reference[at + 1..];
-        let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         let next = rest[word.len()..].chars().next();
         if matches!(next, Some(')' | ',')) {
             match word.as_str() {
@@ -450,14 +453,27 @@ fn every_level_follows_the_type_of_its_source_or_says_why() {
         .compile(crate::model::DEFAULT_PACK, &BTreeMap::new(), &mut diags)
         .expect("the default pack compiles");
     assert!(diags.is_empty(), "{}", diags.render());
-    assert_eq!(cited_types("EXI-ORG-17 (P, backups); EXI-ARCH-4 (P)"), (true, false));
-    assert_eq!(cited_types("EXI-ORG-10 (I), EXI-ORG-12 (I) (CCT quality)"), (false, true));
-    assert_eq!(cited_types("kyverno check-labels (optional block)"), (false, false));
+    assert_eq!(
+        cited_types("EXI-ORG-17 (P, backups); EXI-ARCH-4 (P)"),
+        (true, false)
+    );
+    assert_eq!(
+        cited_types("EXI-ORG-10 (I), EXI-ORG-12 (I) (CCT quality)"),
+        (false, true)
+    );
+    assert_eq!(
+        cited_types("kyverno check-labels (optional block)"),
+        (false, false)
+    );
     let stages: Vec<u32> = pack.pack.stages.iter().map(|s| s.number).collect();
     let mut wrong = Vec::new();
     for r in &pack.rules {
         let (p, i) = cited_types(&r.rule.reference);
-        let explained = r.rule.level_reason.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let explained = r
+            .rule
+            .level_reason
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
         let at_gate = r.level_at(r.since, EnvType::Nonprod);
         let ever_fails = stages.iter().filter(|s| **s >= r.since).any(|s| {
             r.level_at(*s, EnvType::Nonprod) == Level::Fail
@@ -465,7 +481,10 @@ fn every_level_follows_the_type_of_its_source_or_says_why() {
         });
         let problem = if p {
             (at_gate != Level::Fail && !explained).then(|| {
-                format!("cites a P requirement but is {} at its gate", at_gate.as_str())
+                format!(
+                    "cites a P requirement but is {} at its gate",
+                    at_gate.as_str()
+                )
             })
         } else if i {
             (ever_fails && !explained).then(|| "cites only I requirements but fails".to_string())
