@@ -83,7 +83,7 @@ pub fn human(plan: &Plan, reads: &dyn Fn(&Need) -> String) -> String {
             r.reference
         );
         if let Some(nc) = &p.rule.not_configured {
-            let _ = writeln!(out, "    {nc}");
+            let _ = writeln!(out, "    not configured: {nc}");
         }
         if !p.prefer.is_empty() {
             let prefs: Vec<String> = p.prefer.iter().map(ToString::to_string).collect();

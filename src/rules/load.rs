@@ -524,7 +524,7 @@ impl Unset {
             .iter()
             .filter_map(|n| self.names.get(*n).map(String::as_str))
             .collect();
-        Some(format!("not configured: {}", parts.join("; ")))
+        Some(parts.join("; "))
     }
 }
 

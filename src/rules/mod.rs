@@ -74,7 +74,8 @@ pub struct CompiledRule {
     /// The project's variables that made this rule differ from the pack as shipped.
     pub vars_changed: Vec<String>,
     /// Set when the rule uses a required variable nobody set (the platform's Harbor, a quota):
-    /// the sentence that says which and how to set it. Such a rule is not fetched and is
+    /// the sentence that says which and how to set it (`set vars.harbor_host in gonogo.yaml
+    /// (...)`), the detail of its `not configured` outcome. Such a rule is not fetched and is
     /// inconclusive (`not configured`), never judged on an invented value.
     pub not_configured: Option<String>,
 }

@@ -369,9 +369,7 @@ fn a_rule_on_an_unset_required_variable_is_not_configured_and_not_fetched() {
     let a = pack.rules.iter().find(|r| r.rule.id == "A").unwrap();
     assert_eq!(
         a.not_configured.as_deref(),
-        Some(
-            "not configured: set vars.host in gonogo.yaml (the platform's registry, e.g. registry.example)"
-        ),
+        Some("set vars.host in gonogo.yaml (the platform's registry, e.g. registry.example)"),
         "a variable built on an unset one leaves the rule unconfigured"
     );
     let b = pack.rules.iter().find(|r| r.rule.id == "B").unwrap();
@@ -392,7 +390,7 @@ fn a_rule_on_an_unset_required_variable_is_not_configured_and_not_fetched() {
     let b = unset.rules.iter().find(|r| r.rule.id == "B").unwrap();
     assert_eq!(
         b.not_configured.as_deref(),
-        Some("not configured: set vars.ns in gonogo.yaml"),
+        Some("set vars.ns in gonogo.yaml"),
         "a project that unsets a variable gets an unconfigured rule, never a pass"
     );
 }
