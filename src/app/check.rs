@@ -40,7 +40,7 @@ fn is_live(need: &Need, config: &crate::config::Config) -> bool {
             .sources
             .get(name)
             .is_some_and(|s| !matches!(s.location, crate::config::Location::Files(_))),
-        Need::Files(_) | Need::Document(_) | Need::Documents(_) => false,
+        Need::Files(_) | Need::Document(_) | Need::Documents(_) | Need::Manifests { .. } => false,
     }
 }
 

@@ -39,6 +39,10 @@ fn where_from(need: &Need, config: &Config) -> String {
             }
         },
         Need::Files(p) | Need::Documents(p) => format!("project files {}", p.join(", ")),
+        Need::Manifests { patterns, .. } => format!(
+            "project files {} (Helm charts rendered with `helm template` when helm is on PATH)",
+            patterns.join(", ")
+        ),
         Need::Document(p) => format!("project file {p}"),
     }
 }

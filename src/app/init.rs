@@ -1,5 +1,10 @@
 //! `gonogo init`: a commented gonogo.yaml for this project, with the report files it already
-//! has detected by content (not by name), so the first `gonogo check` reads real evidence.
+//! has detected by content (not by name), so the first `gonogo check` reads real evidence; the
+//! onboarding answers file and, from stage 2, the project-plan skeleton.
+//!
+//! On a project that already has a gonogo.yaml, `init --stage N` keeps it and adds only what is
+//! missing (the answers file, the plan): moving to the next stage never means rewriting a
+//! configuration. `--force` rewrites everything.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -122,7 +127,7 @@ fn glob_for(files: &[(String, Format)]) -> String {
 
 pub(super) fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Format)>>) -> String {
     let mut out = String::from(
-        "# gonogo configuration — https://github.com/ (see README: Configuration)\n\
+        "# gonogo configuration (see the README's Configuration section and docs/cloud-pi-native.md).\n\
          # Validate with `gonogo validate`; see what a stage checks with `gonogo explain`.\n\n",
     );
     let _ = writeln!(out, "project: my-project");
@@ -137,7 +142,16 @@ pub(super) fn render(stage: &str, found: &BTreeMap<&'static str, Vec<(String, Fo
         out,
         "# Values for the rules' ${{variables}} (see `gonogo rules --format markdown`)."
     );
-    let _ = writeln!(out, "vars:\n  namespace: my-namespace\n  app: my-app\n");
+    out.push_str(
+        "vars:\n\
+         \x20 # Platform and project values no source gives: rules that need one stay inconclusive\n\
+         \x20 # (\"not configured\") until it is set. `gonogo explain` lists them.\n\
+         \x20 # harbor_host: harbor.apps.c6.numerique-interieur.com\n\
+         \x20 # namespace: my-project-dev\n\
+         \x20 # In the usual split layout, the Helm chart lives in its own repository:\n\
+         \x20 # infra_repo: ../my-project-infra\n\
+         \x20 {}\n\n",
+    );
     let _ = writeln!(
         out,
         "# Where evidence lives. Names are what rules read: tests, coverage, image-scan, sast, secrets..."
@@ -177,31 +191,127 @@ pub(super) const ONBOARDING_TEMPLATE: &str = include_str!(concat!(
     "/rules/cloud-pi-native/onboarding.template.yaml"
 ));
 
+/// The project-plan skeleton, with the seed template's French headings.
+pub(super) const PLAN_TEMPLATE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rules/cloud-pi-native/project-plan.template.md"
+));
+
+/// The stage number `init` was given (a number or a stage id of the default pack).
+fn stage_number(stage: &str) -> u32 {
+    match stage {
+        "opportunity" => 1,
+        "plan" => 2,
+        "sandbox" => 3,
+        "production" => 4,
+        "excellence" => 5,
+        n => n.parse().unwrap_or(3),
+    }
+}
+
+/// What `init` writes: the configuration, the answers file (read from stage 1 to stage 5), the
+/// plan skeleton from stage 2; an existing file is kept unless `--force`.
+pub(super) fn files_to_write(stage: &str) -> Vec<(&'static str, bool)> {
+    let n = stage_number(stage);
+    vec![
+        (crate::config::DEFAULT_FILE, true),
+        ("onboarding.yaml", true),
+        ("docs/project-plan.md", n >= 2),
+    ]
+}
+
 pub(super) fn init(args: &InitArgs) -> Result<Exit, Failure> {
-    let target = args.dir.join(crate::config::DEFAULT_FILE);
-    let early = matches!(args.stage.as_str(), "1" | "2" | "opportunity" | "plan");
-    let answers = args.dir.join("onboarding.yaml");
-    for path in std::iter::once(&target).chain(early.then_some(&answers)) {
-        if path.exists() && !args.force {
-            return Err(Failure::Usage(format!(
-                "{} exists; pass --force to overwrite it",
-                path.display()
-            )));
+    let mut wrote = Vec::new();
+    let mut kept = Vec::new();
+    let mut found_reports = None;
+    for (name, wanted) in files_to_write(&args.stage) {
+        if !wanted {
+            continue;
         }
+        let path = args.dir.join(name);
+        if path.exists() && !args.force {
+            kept.push(path.display().to_string());
+            continue;
+        }
+        let text = match name {
+            "onboarding.yaml" => ONBOARDING_TEMPLATE.to_string(),
+            "docs/project-plan.md" => PLAN_TEMPLATE.to_string(),
+            _ => {
+                let found = scan(&args.dir);
+                let text = render(&args.stage, &found);
+                found_reports = Some(found.values().map(Vec::len).sum::<usize>());
+                text
+            }
+        };
+        write_file(&path, &text)?;
+        wrote.push(path.display().to_string());
     }
-    let found = scan(&args.dir);
-    write_file(&target, &render(&args.stage, &found))?;
-    let mut summary = format!("wrote {}", target.display());
-    if early {
-        write_file(&answers, ONBOARDING_TEMPLATE)?;
-        let _ = write!(summary, " and {} (answer every TODO)", answers.display());
+    let mut summary = if wrote.is_empty() {
+        "nothing to add".to_string()
+    } else {
+        format!("wrote {}", wrote.join(", "))
+    };
+    if let Some(n) = found_reports {
+        let _ = write!(
+            summary,
+            " ({n} report file{} detected)",
+            if n == 1 { "" } else { "s" }
+        );
     }
-    let n: usize = found.values().map(Vec::len).sum();
-    let _ = writeln!(
-        summary,
-        " ({n} report file{} detected)",
-        if n == 1 { "" } else { "s" }
-    );
+    if !kept.is_empty() {
+        let _ = write!(summary, "; kept {} (--force rewrites)", kept.join(", "));
+    }
+    if wrote
+        .iter()
+        .any(|w| w.ends_with("onboarding.yaml") || w.ends_with("project-plan.md"))
+    {
+        summary.push_str("; answer every TODO");
+    }
+    summary.push('\n');
     print(&summary);
     Ok(Exit::Go)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_stage_writes_what_its_rules_read() {
+        let names = |s: &str| -> Vec<&str> {
+            files_to_write(s)
+                .into_iter()
+                .filter(|(_, w)| *w)
+                .map(|(n, _)| n)
+                .collect()
+        };
+        assert_eq!(names("1"), ["gonogo.yaml", "onboarding.yaml"]);
+        assert_eq!(
+            names("plan"),
+            ["gonogo.yaml", "onboarding.yaml", "docs/project-plan.md"]
+        );
+        assert!(PLAN_TEMPLATE.contains("## Contexte métier de la demande"));
+        assert!(
+            ONBOARDING_TEMPLATE.contains("offer_fit:"),
+            "the stage-1 fit questions are asked"
+        );
+    }
+
+    #[test]
+    fn an_existing_configuration_is_kept_and_missing_files_added() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gonogo.yaml"), "stage: 1\n").unwrap();
+        let args = InitArgs {
+            dir: dir.path().to_path_buf(),
+            stage: "2".into(),
+            force: false,
+        };
+        init(&args).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("gonogo.yaml")).unwrap(),
+            "stage: 1\n"
+        );
+        assert!(dir.path().join("onboarding.yaml").is_file());
+        assert!(dir.path().join("docs/project-plan.md").is_file());
+    }
 }

@@ -68,6 +68,11 @@ pub struct DockerfileCheck {
     /// Build arguments as the pipeline passes them, for `ARG`s without a default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub build_args: BTreeMap<String, String>,
+    /// More base images known to run as a non-root user, as globs on the image as written
+    /// (`registry.example/base/java:*`); distroless `nonroot`, Chainguard, Bitnami,
+    /// nginx-unprivileged and Red Hat UBI runtimes are known already.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nonroot_bases: Vec<String>,
 }
 
 impl CheckKind for DockerfileCheck {
@@ -88,10 +93,17 @@ impl CheckKind for DockerfileCheck {
         let options = Options {
             rules: self.rules.clone(),
             build_args: self.build_args.clone(),
+            nonroot_bases: self.nonroot_bases.clone(),
         };
         let mut all = FindingSet::default();
         let mut stages = 0u64;
         for doc in docs {
+            if doc.binary {
+                return Err(Missing::new(
+                    MissingReason::ParseError,
+                    format!("{}: not text, so not a Dockerfile", doc.path),
+                ));
+            }
             let df = dockerfile::parse(&doc.text).map_err(|e| parse_error(&doc.path, &e))?;
             stages += df.stages.len() as u64;
             all.merge(dockerfile::check(&doc.path, &df, &options));
@@ -119,6 +131,7 @@ mod tests {
                 .map(|(p, t)| Document {
                     path: p.to_string(),
                     text: t.to_string(),
+                    binary: false,
                 })
                 .collect(),
         )

@@ -149,6 +149,10 @@ pub struct ManifestsCheck {
     /// Longest object name (CPN-K8S-17); default 63, CronJobs at most 52.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_name_length: Option<usize>,
+    /// Values files for the Helm charts among `paths` (`helm template -f`), relative to the
+    /// project root; a chart is rendered with its own values.yaml otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub helm_values: Vec<String>,
 }
 
 /// Globs for `paths`: a glob as is, a file or folder as itself plus `<folder>/**/<name>`.
@@ -260,7 +264,10 @@ impl ManifestsCheck {
 
 impl CheckKind for ManifestsCheck {
     fn need(&self) -> Need {
-        Need::Documents(search_patterns(&self.paths, &["*.yaml", "*.yml"]))
+        Need::Manifests {
+            patterns: search_patterns(&self.paths, &["*.yaml", "*.yml"]),
+            values: self.helm_values.clone(),
+        }
     }
 
     fn measure(&self, evidence: &Evidence, waive: &mut Waive<'_>) -> Result<Measurement, Missing> {
@@ -270,6 +277,12 @@ impl CheckKind for ManifestsCheck {
         let options = self.options()?;
         let mut set = Manifests::default();
         for doc in docs {
+            if doc.binary {
+                return Err(Missing::new(
+                    MissingReason::ParseError,
+                    format!("{}: not text, so not a manifest", doc.path),
+                ));
+            }
             manifests::load(&doc.path, &doc.text, &mut set)
                 .map_err(|e| parse_error(&doc.path, &e))?;
         }
@@ -335,6 +348,7 @@ mod tests {
                 .map(|(p, t)| Document {
                     path: p.to_string(),
                     text: t.to_string(),
+                    binary: false,
                 })
                 .collect(),
         )
@@ -354,11 +368,14 @@ mod tests {
         let c = check("paths: [deploy/]\nrules: [CPN-K8S-03, CPN-K8S-04]\n");
         assert_eq!(
             c.need(),
-            Need::Documents(vec![
-                "deploy".into(),
-                "deploy/**/*.yaml".into(),
-                "deploy/**/*.yml".into()
-            ])
+            Need::Manifests {
+                patterns: vec![
+                    "deploy".into(),
+                    "deploy/**/*.yaml".into(),
+                    "deploy/**/*.yml".into()
+                ],
+                values: vec![],
+            }
         );
         let ev = docs(&[("deploy/render.yaml", BAD)]);
         let m = c.measure(&ev, &mut |_| false).unwrap();

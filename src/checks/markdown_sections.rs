@@ -18,9 +18,52 @@ pub use super::filled::{DEFAULT_EXPECT, METRICS};
 pub struct MarkdownSectionsCheck {
     /// The Markdown file, relative to the project root.
     pub file: String,
-    /// Headings that must exist with content under them (case-insensitive; a heading containing
-    /// the text matches).
-    pub sections: Vec<String>,
+    /// Headings that must exist with content under them (case- and accent-insensitive; a
+    /// heading containing the text matches). A list gives alternatives for one section, e.g.
+    /// its French and English titles: `[Contexte métier de la demande, Business context]`.
+    pub sections: Vec<Section>,
+}
+
+/// One required section: a heading, or alternatives any of which will do.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Section {
+    One(String),
+    AnyOf(Vec<String>),
+}
+
+impl Section {
+    fn names(&self) -> Vec<&str> {
+        match self {
+            Section::One(s) => vec![s.as_str()],
+            Section::AnyOf(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// What a waiver's `match` names: the first title.
+    fn key(&self) -> String {
+        self.names()
+            .first()
+            .map_or_else(String::new, |s| s.to_string())
+    }
+}
+
+/// Lower case without accents, apostrophes straightened: `Préparation de l’équipe` matches
+/// `preparation de l'equipe`.
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            '’' => '\'',
+            c => c,
+        })
+        .collect()
 }
 
 /// Headings with their level, line and whether real content follows before the next heading of
@@ -81,19 +124,25 @@ impl CheckKind for MarkdownSectionsCheck {
         let found = sections(&doc.text);
         let mut m = Measurement::default();
         let (mut missing, mut present) = (0u64, 0u64);
-        for wanted in &self.sections {
-            let w = wanted.to_lowercase();
-            let hit = found
+        for section in &self.sections {
+            let names = section.names();
+            let wanted = names.join(" / ");
+            let hits: Vec<_> = found
                 .iter()
-                .find(|(_, title, _, _)| title.to_lowercase().contains(&w));
+                .filter(|(_, title, _, _)| {
+                    let t = fold(title);
+                    names.iter().any(|w| t.contains(&fold(w)))
+                })
+                .collect();
+            let hit = hits.iter().find(|h| h.3).or(hits.first()).copied();
             match hit {
                 Some((_, _, _, true)) => present += 1,
-                _ if waive(wanted) => m.waived_items += 1,
+                _ if waive(&section.key()) => m.waived_items += 1,
                 Some((_, title, line, false)) => {
                     missing += 1;
                     m.items.push(Item {
-                        key: wanted.clone(),
-                        text: format!("section \"{title}\" is empty"),
+                        key: section.key(),
+                        text: format!("section \"{title}\" is empty / section vide"),
                         location: Some(Location {
                             path: doc.path.clone(),
                             line: Some(*line as u64),
@@ -103,8 +152,8 @@ impl CheckKind for MarkdownSectionsCheck {
                 None => {
                     missing += 1;
                     m.items.push(Item {
-                        key: wanted.clone(),
-                        text: format!("no section \"{wanted}\""),
+                        key: section.key(),
+                        text: format!("no section \"{wanted}\" / section absente"),
                         location: Some(Location {
                             path: doc.path.clone(),
                             line: None,
@@ -129,6 +178,7 @@ mod tests {
         Evidence::Document(Document {
             path: path.into(),
             text: text.into(),
+            binary: false,
         })
     }
 
@@ -141,14 +191,42 @@ mod tests {
         let check = MarkdownSectionsCheck {
             file: "PLAN.md".into(),
             sections: vec![
-                "Business context".into(),
-                "Team".into(),
-                "Architecture".into(),
+                Section::One("Business context".into()),
+                Section::One("Team".into()),
+                Section::One("Architecture".into()),
             ],
         };
         let text = "# Plan\n## Business context\nWe sell cheese.\n## Team\n<!-- fill me -->\nTODO\n### Skills\n## Other\n```\n## Architecture\n```\n";
         let m = check.measure(&doc("PLAN.md", text), &mut never).unwrap();
         assert_eq!(m.metrics["present"], 1.0.into());
         assert_eq!(m.metrics["missing"], 2.0.into(), "{:?}", m.items);
+    }
+
+    #[test]
+    fn french_or_english_titles_for_one_section() {
+        let check: MarkdownSectionsCheck = serde_json::from_value(serde_json::json!({
+            "file": "plan.md",
+            "sections": [["Contexte métier de la demande", "Business context"],
+                         ["Préparation de l'équipe", "Team"], "Annexes"]
+        }))
+        .unwrap();
+        let fr = "# Plan\n## Contexte metier de la demande\nGestion des titres.\n## Préparation de l’équipe\nTrois personnes.\n## Annexes\nRien.\n";
+        let m = check.measure(&doc("plan.md", fr), &mut never).unwrap();
+        assert_eq!(m.metrics["present"], 3.0.into(), "{:?}", m.items);
+        let en = "## Business context\nx\n## Team\n\n## Team readiness\nready\n";
+        let m = check.measure(&doc("plan.md", en), &mut never).unwrap();
+        assert_eq!(
+            m.metrics["present"],
+            2.0.into(),
+            "a filled match wins over an empty one: {:?}",
+            m.items
+        );
+        assert_eq!(m.items[0].text, "no section \"Annexes\" / section absente");
+        let m = check
+            .measure(&doc("plan.md", "# x\n"), &mut |k| {
+                k == "Contexte métier de la demande"
+            })
+            .unwrap();
+        assert_eq!(m.waived_items, 1, "a waiver names the first title");
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! A range query (`range: {window: 7d, step: 5m}`) is reduced per series first (`reduce`). A
 //! NaN series (0/0, no data) makes the statistics unavailable, hence the rule inconclusive,
-//! unless `ignore_nan: true` leaves it out. Series can be waived one by one by their key
+//! unless `ignore_nan: true` leaves it out. An answer with no series is inconclusive unless the
+//! rule says what it means (`absent_means: 0`). Series can be waived one by one by their key
 //! (`up{instance="a",job="b"}`). With `sampling`, fetch re-queries after a deployment until the
 //! answer has met `until` long enough, and this check measures the sample it kept.
 
@@ -76,6 +77,12 @@ pub struct MetricSpec {
     /// Leave NaN series (0/0 ratios without traffic) out instead of making the rule inconclusive.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ignore_nan: bool,
+    /// What an answer with no series means, for queries where no series legitimately is a
+    /// value (`absent_means: 0`: a counter of errors that never happened). Without it, no
+    /// series is inconclusive. Prefer anchoring in PromQL (`x or (anchor * 0)`), which still
+    /// tells "zero" from "not scraped at all".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent_means: Option<f64>,
     /// Re-query after a deployment until the answer meets `until` long enough.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Sampling>,
@@ -138,6 +145,7 @@ impl CheckKind for MetricCheck {
             reduce: s.reduce,
             q: s.q,
             ignore_nan: s.ignore_nan,
+            absent_means: s.absent_means,
             sampling: s.sampling.clone(),
         });
         Need::Query {

@@ -10,6 +10,7 @@ pub mod argocd_app;
 pub mod check_run;
 pub mod coverage;
 pub mod dockerfile;
+pub mod document;
 pub mod file_contains;
 pub mod file_exists;
 pub(crate) mod filled;
@@ -17,6 +18,7 @@ pub mod findings;
 pub mod harbor_scan;
 pub mod http_health;
 pub mod http_json;
+pub mod logs;
 pub mod manifests;
 pub mod markdown_sections;
 pub mod metric;
@@ -92,6 +94,7 @@ check_kinds! {
     Coverage = "coverage" => coverage::CoverageCheck,
     Findings = "findings" => findings::FindingsCheck,
     FileExists = "file-exists" => file_exists::FileExistsCheck,
+    Document = "document" => document::DocumentCheck,
     FileContains = "file-contains" => file_contains::FileContainsCheck,
     YamlFields = "yaml-fields" => yaml_fields::YamlFieldsCheck,
     MarkdownSections = "markdown-sections" => markdown_sections::MarkdownSectionsCheck,
@@ -104,6 +107,7 @@ check_kinds! {
     Manifests = "manifests" => manifests::ManifestsCheck,
     Dockerfile = "dockerfile" => dockerfile::DockerfileCheck,
     Metric = "metric" => metric::MetricCheck,
+    Logs = "logs" => logs::LogsCheck,
     Alerts = "alerts" => alerts::AlertsCheck,
     HttpJson = "http-json" => http_json::HttpJsonCheck,
     HttpHealth = "http-health" => http_health::HttpHealthCheck,

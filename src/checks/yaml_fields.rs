@@ -4,6 +4,11 @@
 //! A field can be constrained (`one_of`, `equals`, `min`) and made conditional on another
 //! (`when`), for requirements such as "if exposed to the internet, an anti-DDoS service is
 //! planned". What counts as filled is shared with `markdown-sections` (see `filled`).
+//!
+//! Answers may be written in French or English: `oui`/`non` (and `yes`/`no`, `vrai`/`faux`) are
+//! booleans, and the check's `aliases` map other answers to the values its constraints name
+//! (`nouveau` → `new`, `DR` → `restricted`), compared without case or accents. A number may be
+//! written with a decimal comma (`0,5`). Messages name the accepted values with their aliases.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -57,7 +62,47 @@ pub struct YamlFieldsCheck {
     /// The YAML file, relative to the project root.
     pub file: String,
     pub fields: Vec<FieldSpec>,
+    /// Other ways to write an answer (`nouveau: new`, `DR: restricted`), compared without case
+    /// or accents; `oui`/`non`, `yes`/`no`, `vrai`/`faux` are always booleans.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub aliases: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+/// Lower case, accents removed, inner spaces single: how answers are compared.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            '’' => '\'',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+const BOOLEANS: &[(&str, bool)] = &[
+    ("oui", true),
+    ("non", false),
+    ("yes", true),
+    ("no", false),
+    ("vrai", true),
+    ("faux", false),
+    ("true", true),
+    ("false", false),
+];
 
 fn lookup<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
     path.split('.')
@@ -95,8 +140,62 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
-fn matches_value(node: &Node, expected: &serde_json::Value) -> bool {
-    scalar_text(node).is_some_and(|t| t.eq_ignore_ascii_case(&json_text(expected)))
+impl YamlFieldsCheck {
+    /// The answer as the constraints name it: a French or English alias resolved, a boolean
+    /// word read as a boolean.
+    fn canonical(&self, node: &Node) -> Option<String> {
+        let text = scalar_text(node)?;
+        let folded = fold(&text);
+        if let Some((_, v)) = self.aliases.iter().find(|(k, _)| fold(k) == folded) {
+            return Some(fold(&json_text(v)));
+        }
+        if let Some((_, b)) = BOOLEANS.iter().find(|(w, _)| *w == folded) {
+            return Some(b.to_string());
+        }
+        Some(folded)
+    }
+
+    fn matches_value(&self, node: &Node, expected: &serde_json::Value) -> bool {
+        self.canonical(node)
+            .is_some_and(|t| t == fold(&json_text(expected)))
+    }
+
+    /// `new (nouveau), migration, ...`: the accepted values with the aliases that reach them.
+    fn accepted(&self, values: &[serde_json::Value]) -> String {
+        values
+            .iter()
+            .map(|v| {
+                let canon = fold(&json_text(v));
+                let mut alts: Vec<&str> = self
+                    .aliases
+                    .iter()
+                    .filter(|(_, to)| fold(&json_text(to)) == canon)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                match v {
+                    serde_json::Value::Bool(true) => alts.push("oui"),
+                    serde_json::Value::Bool(false) => alts.push("non"),
+                    _ => {}
+                }
+                if alts.is_empty() {
+                    json_text(v)
+                } else {
+                    format!("{} ({})", json_text(v), alts.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A number, written as YAML writes it or with a decimal comma (`0,5`).
+fn number(node: &Node) -> Option<f64> {
+    match &node.kind {
+        NodeKind::Int(i) => Some(*i as f64),
+        NodeKind::Float(f) => Some(*f),
+        NodeKind::Str(s) => s.trim().replace(',', ".").parse().ok(),
+        _ => None,
+    }
 }
 
 impl CheckKind for YamlFieldsCheck {
@@ -124,7 +223,7 @@ impl CheckKind for YamlFieldsCheck {
             };
             if let Some(cond) = constraint.and_then(|c| c.when.as_ref()) {
                 let applies =
-                    lookup(&root, &cond.path).is_some_and(|n| matches_value(n, &cond.equals));
+                    lookup(&root, &cond.path).is_some_and(|n| self.matches_value(n, &cond.equals));
                 if !applies {
                     continue;
                 }
@@ -140,22 +239,27 @@ impl CheckKind for YamlFieldsCheck {
                 Some(n) if is_filled(n) => {
                     let bad = constraint.and_then(|c| {
                         if let Some(eq) = &c.equals {
-                            (!matches_value(n, eq)).then(|| format!("must be {}", json_text(eq)))
+                            (!self.matches_value(n, eq)).then(|| {
+                                format!(
+                                    "must be {} / doit valoir {}",
+                                    self.accepted(std::slice::from_ref(eq)),
+                                    self.accepted(std::slice::from_ref(eq))
+                                )
+                            })
                         } else if let Some(min) = c.min {
-                            let n = match &n.kind {
-                                NodeKind::Int(i) => Some(*i as f64),
-                                NodeKind::Float(f) => Some(*f),
-                                _ => None,
-                            };
-                            match n {
+                            match number(n) {
                                 Some(v) if v >= min => None,
-                                Some(v) => Some(format!("must be at least {min} (is {v})")),
-                                None => Some(format!("must be a number of at least {min}")),
+                                Some(v) => Some(format!(
+                                    "must be at least {min} (is {v}) / doit valoir au moins {min}"
+                                )),
+                                None => Some(format!(
+                                    "must be a number of at least {min} / doit être un nombre d'au moins {min}"
+                                )),
                             }
                         } else if !c.one_of.is_empty() {
-                            (!c.one_of.iter().any(|v| matches_value(n, v))).then(|| {
-                                let allowed: Vec<String> = c.one_of.iter().map(json_text).collect();
-                                format!("must be one of {}", allowed.join(", "))
+                            (!c.one_of.iter().any(|v| self.matches_value(n, v))).then(|| {
+                                let allowed = self.accepted(&c.one_of);
+                                format!("must be one of {allowed} / doit être l'une des valeurs : {allowed}")
                             })
                         } else {
                             None
@@ -182,8 +286,11 @@ impl CheckKind for YamlFieldsCheck {
                     }
                     missing += 1;
                     let (text, line) = match other {
-                        Some(n) => (format!("`{path}` is empty"), Some(n.span.line as u64)),
-                        None => (format!("`{path}` is missing"), None),
+                        Some(n) => (
+                            format!("`{path}` is empty / sans réponse"),
+                            Some(n.span.line as u64),
+                        ),
+                        None => (format!("`{path}` is missing / absent"), None),
                     };
                     m.items.push(Item {
                         key: path.to_string(),
@@ -209,6 +316,7 @@ mod tests {
         Evidence::Document(Document {
             path: path.into(),
             text: text.into(),
+            binary: false,
         })
     }
 
@@ -244,10 +352,71 @@ mod tests {
     }
 
     #[test]
+    fn french_answers_and_aliases() {
+        let check: YamlFieldsCheck = serde_json::from_value(serde_json::json!({
+            "file": "onboarding.yaml",
+            "aliases": {"nouveau": "new", "DR": "restricted", "diffusion restreinte": "restricted",
+                        "usuelle": "usual", "acquis": "funded", "à acquérir": "pending"},
+            "fields": [
+                {"path": "a", "one_of": ["new", "migration"]},
+                {"path": "b", "one_of": ["usual", "restricted"]},
+                {"path": "c", "equals": true},
+                {"path": "d", "min": 0.1},
+                {"path": "e", "one_of": ["funded", "pending", "none"]},
+                {"path": "f", "equals": true, "when": {"path": "g", "equals": true}},
+                {"path": "h", "one_of": ["usual", "restricted"]}
+            ]
+        }))
+        .unwrap();
+        let ev = doc(
+            "onboarding.yaml",
+            "a: Nouveau
+b: Diffusion  Restreinte
+c: oui
+d: '0,5'
+e: À acquérir
+g: non
+f: non
+h: secret
+",
+        );
+        let m = check.measure(&ev, &mut never).unwrap();
+        assert_eq!(m.metrics["invalid"], 1.0.into(), "{:?}", m.items);
+        assert_eq!(m.metrics["present"], 5.0.into(), "{:?}", m.items);
+        assert_eq!(
+            m.items[0].text,
+            "`h` is `secret`: must be one of usual (usuelle), restricted (DR, diffusion restreinte) / doit être l'une des valeurs : usual (usuelle), restricted (DR, diffusion restreinte)"
+        );
+        let ev = doc(
+            "onboarding.yaml",
+            "a: new
+b: DR
+c: non
+d: 0
+e: acquis
+h: usual
+",
+        );
+        let m = check.measure(&ev, &mut never).unwrap();
+        assert_eq!(m.metrics["invalid"], 2.0.into(), "{:?}", m.items);
+        assert!(
+            m.items[0].text.contains("must be true (oui)"),
+            "{:?}",
+            m.items
+        );
+        assert!(
+            m.items[1].text.contains("doit valoir au moins 0.1"),
+            "{:?}",
+            m.items
+        );
+    }
+
+    #[test]
     fn yaml_parse_errors_are_inconclusive_with_position() {
         let check = YamlFieldsCheck {
             file: "a.yaml".into(),
             fields: vec![],
+            aliases: Default::default(),
         };
         let err = check
             .measure(&doc("a.yaml", "a: [1\n"), &mut never)

@@ -203,6 +203,10 @@ fn evaluate_rule(
         .collect();
 
     let measured = match evidence.get(&need) {
+        _ if planned.rule.not_configured.is_some() => Err(Missing::new(
+            MissingReason::NotConfigured,
+            planned.rule.not_configured.clone().unwrap_or_default(),
+        )),
         None => Err(Missing::new(
             MissingReason::NotFound,
             format!("{need} was not fetched"),
@@ -353,5 +357,7 @@ fn judge(planned: &PlannedRule, result: &mut RuleResult, m: Measurement) -> Outc
     }
 }
 
+#[cfg(test)]
+mod cases;
 #[cfg(test)]
 mod tests;

@@ -161,6 +161,12 @@ pub struct RuleResult {
     pub reference: String,
     pub check: String,
     pub level: Level,
+    /// The threshold is gonogo's own default, not a number written in the rule's source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_threshold: bool,
+    /// Why the level is not the one the source's P/I type gives, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_reason: Option<String>,
     pub on_missing: OnMissing,
     pub outcome: Outcome,
     /// What the outcome was before a waiver covered it.
@@ -199,6 +205,8 @@ impl RuleResult {
             reference: rule.reference.clone(),
             check: rule.check.kind_id().to_string(),
             level: planned.level,
+            own_threshold: rule.own_threshold,
+            level_reason: rule.level_reason.clone(),
             on_missing: planned.on_missing,
             outcome: Outcome::Pass,
             waived_outcome: None,

@@ -2,8 +2,14 @@
 //!
 //! One shape for SARIF, Trivy, Grype, gitleaks, Code Quality, manifest checks...: a rule can
 //! count "critical fixable vulnerabilities" without knowing which scanner produced them.
+//!
+//! A set also says what was looked for ([`Scope`]): zero secrets from a report where no secret
+//! scanner ran is not evidence of no secret, so a rule only passes on a set whose scope covers
+//! what it counts. Parsers fill the scope from what the report says ran (Trivy's result
+//! classes, a SARIF tool and the rules it declares, a single-purpose scanner's own kind); a
+//! finding is proof of its own category.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -130,6 +136,69 @@ impl Finding {
     }
 }
 
+/// What a report looked for, whether or not it found anything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scope {
+    /// Category → the scanners that looked for it (`Trivy (os-pkgs)`, `gitleaks`).
+    pub ran: BTreeMap<Category, BTreeSet<String>>,
+    /// What the reports are, in words, for messages (`Trivy image scan of app:1.2`).
+    pub described: BTreeSet<String>,
+}
+
+impl Scope {
+    /// Records that `scanner` looked for `category`.
+    pub fn ran(&mut self, category: Category, scanner: &str) {
+        self.ran
+            .entry(category)
+            .or_default()
+            .insert(scanner.to_string());
+    }
+
+    pub fn covers(&self, category: Category) -> bool {
+        self.ran.contains_key(&category)
+    }
+
+    /// `the report is a Trivy image scan of app:1 (vulnerability)`: what ran, for a message
+    /// saying what did not.
+    pub fn describe(&self) -> String {
+        let looked: Vec<String> = self
+            .ran
+            .iter()
+            .map(|(c, s)| {
+                format!(
+                    "{} ({})",
+                    c.as_str(),
+                    s.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect();
+        let what = if self.described.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}; ",
+                self.described
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        if looked.is_empty() {
+            format!("{what}it does not say that any scanner ran")
+        } else {
+            format!("{what}it looked for {}", looked.join(", "))
+        }
+    }
+
+    pub fn merge(&mut self, other: Scope) {
+        for (c, s) in other.ran {
+            self.ran.entry(c).or_default().extend(s);
+        }
+        self.described.extend(other.described);
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FindingSet {
     /// At most [`MAX_ITEMS`]; `truncated` counts the rest, whose severities are still counted in
@@ -142,10 +211,46 @@ pub struct FindingSet {
     /// oldest across files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub produced_at: Option<jiff::Timestamp>,
+    /// What the report looked for.
+    pub scope: Scope,
+    /// The image the report scanned, when it is an image scan that carries the image's config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageConfig>,
+}
+
+/// The configuration of a scanned image, as the scanner read it (Trivy's
+/// `Metadata.ImageConfig.config`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImageConfig {
+    /// The image reference scanned (`ArtifactName`).
+    pub reference: String,
+    /// The user the image runs as (`config.User`); empty means root.
+    pub user: Option<String>,
+}
+
+impl ImageConfig {
+    /// Whether the image runs as root: no user, `root`, or UID 0 (group 0 is fine).
+    pub fn runs_as_root(&self) -> bool {
+        let user = self.user.as_deref().unwrap_or("");
+        let name = user.split(':').next().unwrap_or_default().trim();
+        name.is_empty() || name == "root" || name.bytes().all(|b| b == b'0')
+    }
 }
 
 impl FindingSet {
+    /// The set of a single-purpose scanner, which looked for `category` whatever it found.
+    pub fn looked_for(mut self, category: Category, scanner: &str) -> FindingSet {
+        self.scope.ran(category, scanner);
+        self.scope
+            .described
+            .insert(format!("the report is a {scanner} report"));
+        self
+    }
+
     pub fn push(&mut self, finding: Finding) {
+        if !self.scope.covers(finding.category) {
+            self.scope.ran(finding.category, &finding.tool);
+        }
         if self.findings.len() < MAX_ITEMS {
             self.findings.push(finding);
         } else {
@@ -167,6 +272,10 @@ impl FindingSet {
         }
         self.notes.extend(other.notes);
         self.produced_at = super::older(self.produced_at, other.produced_at);
+        self.scope.merge(other.scope);
+        if self.image.is_none() {
+            self.image = other.image;
+        }
     }
 
     pub fn total(&self) -> u64 {

@@ -9,7 +9,7 @@ mod findings;
 mod tests;
 
 pub use coverage::{CoverageReport, FileCoverage};
-pub use findings::{Category, Finding, FindingSet, Severity};
+pub use findings::{Category, Finding, FindingSet, ImageConfig, Scope, Severity};
 pub use tests::{RerunPolicy, Reruns, TestCase, TestOutcome, TestReport};
 
 use serde::Serialize;
@@ -97,6 +97,10 @@ pub struct Document {
     pub path: String,
     #[serde(skip)]
     pub text: String,
+    /// Not text (a PDF, a spreadsheet, an image): `text` is empty. Read among several
+    /// documents, such a file is kept so a check can say what it could not read.
+    #[serde(skip)]
+    pub binary: bool,
 }
 
 /// Named measurements from an endpoint, in a stable order.

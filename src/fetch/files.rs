@@ -273,6 +273,17 @@ pub(super) fn read_document(
     path: &str,
     max: u64,
 ) -> Result<(Evidence, InputRecord), Missing> {
+    read_document_as(root, path, max, false)
+}
+
+/// [`read_document`]; `lenient` keeps a file that is not text as a binary document (its bytes
+/// are hashed and recorded, its text is empty) instead of refusing it.
+fn read_document_as(
+    root: &Path,
+    path: &str,
+    max: u64,
+    lenient: bool,
+) -> Result<(Evidence, InputRecord), Missing> {
     let full = resolve_path(root, path);
     let (file, meta) =
         crate::read::open(&full, max).map_err(|e| read_error(e, "a project document"))?;
@@ -299,16 +310,21 @@ pub(super) fn read_document(
             ),
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Missing::new(
-            MissingReason::ParseError,
-            format!(
-                "{}: not UTF-8 text (byte {})",
-                full.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let (text, binary) = match String::from_utf8(bytes) {
+        Ok(t) if !(lenient && t.contains('\0')) => (t, false),
+        Ok(_) => (String::new(), true),
+        Err(_) if lenient => (String::new(), true),
+        Err(e) => {
+            return Err(Missing::new(
+                MissingReason::ParseError,
+                format!(
+                    "{}: not UTF-8 text (byte {})",
+                    full.display(),
+                    e.utf8_error().valid_up_to()
+                ),
+            ));
+        }
+    };
     let record = InputRecord {
         location: relative(root, &full),
         sha256: hex(reader.hasher.finalize().as_slice()),
@@ -321,6 +337,7 @@ pub(super) fn read_document(
         Evidence::Document(Document {
             path: path.to_string(),
             text,
+            binary,
         }),
         record,
     ))
@@ -361,7 +378,7 @@ pub(super) fn read_documents(
     let mut records = Vec::with_capacity(files.len());
     let mut total = 0u64;
     for path in &files {
-        let (evidence, record) = read_document(root, &relative(root, path), max_each)?;
+        let (evidence, record) = read_document_as(root, &relative(root, path), max_each, true)?;
         total += record.size;
         if total > MAX_DOCUMENTS_TOTAL {
             return Err(Missing::new(
@@ -708,6 +725,321 @@ pub fn read_source_file(
         .map_err(|e| read_error(e, "a report"))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     parse_reader(&display, &mut reader, format)
+}
+
+/// How long `helm template` may take before it is stopped.
+const HELM_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most bytes of rendered manifests kept.
+const HELM_MAX_OUTPUT: usize = 64 * 1024 * 1024;
+
+/// The `helm` binary: `GONOGO_HELM` when set, else `helm` found on PATH.
+pub(super) fn helm_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("GONOGO_HELM").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("helm"))
+        .find(|p| p.is_file())
+}
+
+/// Manifests: every file matching `patterns`, except that a Helm chart among them (a folder
+/// holding `Chart.yaml`) is rendered with `helm template` (and `values`, relative to `root`)
+/// and read as its output, plus its own `values*.yaml` for the committed-secret rule. Without
+/// helm, a chart is `not configured` with how to render it: unrendered templates are not YAML.
+pub(super) fn read_manifests(
+    root: &Path,
+    patterns: &[String],
+    values: &[String],
+    max_each: u64,
+    helm: Option<&Path>,
+) -> Result<(Evidence, Vec<InputRecord>), Missing> {
+    let files = expand_globs(root, patterns)?;
+    let mut charts: Vec<PathBuf> = files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "Chart.yaml"))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    charts.sort();
+    let top: Vec<PathBuf> = charts
+        .iter()
+        .filter(|c| !charts.iter().any(|o| o != *c && c.starts_with(o)))
+        .cloned()
+        .collect();
+    if top.is_empty() {
+        return read_documents(root, patterns, max_each);
+    }
+    let mut docs = Vec::new();
+    let mut records = Vec::new();
+    let mut plain: Vec<String> = Vec::new();
+    for f in &files {
+        match top.iter().find(|c| f.starts_with(c)) {
+            None => plain.push(relative(root, f)),
+            Some(chart) => {
+                let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if f.parent() == Some(chart.as_path())
+                    && crate::lint::manifests::is_values_file(name)
+                {
+                    plain.push(relative(root, f));
+                }
+            }
+        }
+    }
+    for chart in &top {
+        if let Ok(entries) = std::fs::read_dir(chart) {
+            let mut values: Vec<String> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter(|e| {
+                    crate::lint::manifests::is_values_file(&e.file_name().to_string_lossy())
+                })
+                .map(|e| relative(root, &e.path()))
+                .collect();
+            values.sort();
+            for v in values {
+                if !plain.contains(&v) {
+                    plain.push(v);
+                }
+            }
+        }
+    }
+    for chart in &top {
+        let shown = relative(root, chart);
+        let Some(helm) = helm else {
+            return Err(Missing::new(
+                MissingReason::NotConfigured,
+                format!(
+                    "{shown} is a Helm chart and helm is not on PATH (or GONOGO_HELM), so it cannot be rendered here: render it (`helm template <release> {shown} -f <values> > rendered/all.yaml`) and point vars.manifests at the output, or install helm"
+                ),
+            ));
+        };
+        let values: Vec<PathBuf> = values.iter().map(|v| resolve_path(root, v)).collect();
+        let out = helm_template(helm, chart, &values, &shown)?;
+        records.push(InputRecord {
+            location: format!("{shown} (helm template)"),
+            sha256: hex(Sha256::digest(out.as_bytes()).as_slice()),
+            size: out.len() as u64,
+            digest_of: Some("rendered manifests".into()),
+            read_at: now_rfc3339(),
+            modified: None,
+        });
+        docs.push(Document {
+            path: format!("{shown} (helm template)"),
+            text: out,
+            binary: false,
+        });
+    }
+    for path in plain {
+        let (evidence, record) = read_document(root, &path, max_each)?;
+        if let Evidence::Document(doc) = evidence {
+            docs.push(doc);
+        }
+        records.push(record);
+    }
+    Ok((Evidence::Documents(docs), records))
+}
+
+/// Runs `helm template` on one chart, with a deadline; its stderr explains a failure.
+fn helm_template(
+    helm: &Path,
+    chart: &Path,
+    values: &[PathBuf],
+    shown: &str,
+) -> Result<String, Missing> {
+    use std::process::{Command, Stdio};
+    let release = chart
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.is_empty() && *n != ".")
+        .unwrap_or("release")
+        .to_ascii_lowercase();
+    let mut cmd = Command::new(helm);
+    cmd.arg("template").arg(&release).arg(chart);
+    for v in values {
+        cmd.arg("-f").arg(v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            Missing::new(
+                MissingReason::Unreadable,
+                format!("{shown}: cannot run {}: {e}", helm.display()),
+            )
+        })?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.take(HELM_MAX_OUTPUT as u64 + 1).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.take(64 * 1024).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > HELM_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Missing::new(
+                    MissingReason::Timeout,
+                    format!(
+                        "{shown}: helm template did not finish within {}s",
+                        HELM_TIMEOUT.as_secs()
+                    ),
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                return Err(Missing::new(
+                    MissingReason::Unreadable,
+                    format!("{shown}: helm template: {e}"),
+                ));
+            }
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        let err = String::from_utf8_lossy(&err);
+        let err: String = err.trim().chars().take(500).collect();
+        return Err(Missing::new(
+            MissingReason::ParseError,
+            format!("{shown}: helm template failed ({status}): {err}"),
+        ));
+    }
+    if out.len() > HELM_MAX_OUTPUT {
+        return Err(Missing::new(
+            MissingReason::Unreadable,
+            format!("{shown}: helm template wrote more than {HELM_MAX_OUTPUT} bytes"),
+        ));
+    }
+    String::from_utf8(out).map_err(|_| {
+        Missing::new(
+            MissingReason::ParseError,
+            format!("{shown}: helm template wrote something that is not UTF-8 text"),
+        )
+    })
+}
+
+#[cfg(all(test, unix))]
+mod helm_tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A stand-in for helm: it prints a manifest naming its arguments, so the test sees what
+    /// gonogo asked it to render.
+    fn fake_helm(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join("helm");
+        write(&p, &format!("#!/bin/sh\n{body}\n"));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_chart_is_rendered_and_its_values_kept_other_files_read_as_they_are() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("app");
+        let infra = tmp.path().join("infra");
+        write(
+            &infra.join("Chart.yaml"),
+            "apiVersion: v2\nname: api\nversion: 1.0.0\n",
+        );
+        write(&infra.join("values.yaml"), "image: {tag: 1.0.0}\n");
+        write(
+            &infra.join("templates/deploy.yaml"),
+            "kind: Deployment\nmetadata: {name: {{ .Release.Name }}}\n",
+        );
+        write(
+            &infra.join("charts/sub/Chart.yaml"),
+            "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        );
+        write(
+            &root.join("k8s/np.yaml"),
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\n",
+        );
+        write(&root.join("values-prod.yaml"), "replicaCount: 2\n");
+        let helm = fake_helm(
+            tmp.path(),
+            "echo '# Source: api/templates/deploy.yaml'; echo 'apiVersion: v1'; echo 'kind: ConfigMap'; echo \"metadata: {name: $2}\"; echo \"data: {args: '$*'}\"",
+        );
+        let patterns = vec![
+            "../infra".to_string(),
+            "../infra/**/*.yaml".to_string(),
+            "k8s/**/*.yaml".to_string(),
+        ];
+        let (ev, records) = read_manifests(
+            &root,
+            &patterns,
+            &["values-prod.yaml".into()],
+            1 << 20,
+            Some(&helm),
+        )
+        .unwrap();
+        let Evidence::Documents(docs) = ev else {
+            panic!()
+        };
+        let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "../infra (helm template)",
+                "../infra/values.yaml",
+                "k8s/np.yaml"
+            ]
+        );
+        assert!(docs[0].text.contains("name: infra"), "{}", docs[0].text);
+        assert!(
+            docs[0].text.contains("-f"),
+            "values are passed: {}",
+            docs[0].text
+        );
+        assert!(
+            docs[0].text.contains("values-prod.yaml"),
+            "{}",
+            docs[0].text
+        );
+        assert_eq!(records[0].digest_of.as_deref(), Some("rendered manifests"));
+
+        let err = read_manifests(&root, &patterns, &[], 1 << 20, None).unwrap_err();
+        assert_eq!(err.reason, MissingReason::NotConfigured);
+        assert!(err.detail.contains("helm is not on PATH"), "{}", err.detail);
+
+        let failing = fake_helm(
+            &tmp.path().join("bad"),
+            "echo 'Error: found in Chart.yaml, but missing in charts/ directory: postgresql' >&2; exit 1",
+        );
+        let err = read_manifests(&root, &patterns, &[], 1 << 20, Some(&failing)).unwrap_err();
+        assert_eq!(err.reason, MissingReason::ParseError);
+        assert!(
+            err.detail.contains("missing in charts/ directory"),
+            "{}",
+            err.detail
+        );
+
+        let plain = vec!["k8s".to_string(), "k8s/**/*.yaml".to_string()];
+        let (ev, _) = read_manifests(&root, &plain, &[], 1 << 20, None).unwrap();
+        assert!(
+            matches!(ev, Evidence::Documents(d) if d.len() == 1),
+            "no chart, no helm needed"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -59,6 +59,9 @@ pub struct FetchOptions {
     pub backoff: Duration,
     /// Where progress goes.
     pub progress: Arc<dyn Progress>,
+    /// Render Helm charts found among manifests with `helm template`; off, a chart is
+    /// `not configured` (the rule-case tests run no process).
+    pub render_charts: bool,
 }
 
 impl std::fmt::Debug for FetchOptions {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for FetchOptions {
             .field("max_document_bytes", &self.max_document_bytes)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("backoff", &self.backoff)
+            .field("render_charts", &self.render_charts)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +88,7 @@ impl Default for FetchOptions {
             max_body_bytes: 256 * 1024 * 1024,
             backoff: Duration::from_millis(250),
             progress: Arc::new(LogProgress),
+            render_charts: true,
         }
     }
 }
@@ -104,6 +109,7 @@ pub async fn gather(
 ) -> Fetched {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let client = client::Client::new(options);
+    let peers = Arc::new(config.sources.clone());
     let mut tasks = tokio::task::JoinSet::new();
     for need in needs.clone() {
         let sem = semaphore.clone();
@@ -117,12 +123,21 @@ pub async fn gather(
         let options = options.clone();
         let client = client.clone();
         let judge = judge.clone();
+        let peers = peers.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
             let started = std::time::Instant::now();
             let sample = |v: &ValueSet| judge(&need, v);
-            let (result, report) =
-                resolve(&need, spec.as_ref(), &root, &options, &client, &sample).await;
+            let (result, report) = resolve(
+                &need,
+                spec.as_ref(),
+                &root,
+                &options,
+                &client,
+                &sample,
+                &peers,
+            )
+            .await;
             match &result {
                 Ok(e) => tracing::info!(
                     "{need}: {} evidence from {} input(s) in {:?}",
@@ -190,6 +205,7 @@ async fn resolve(
     options: &FetchOptions,
     client: &client::Client,
     judge: endpoints::Judge<'_>,
+    peers: &BTreeMap<String, Source>,
 ) -> (Result<Evidence, Missing>, SourceReport) {
     let mut report = SourceReport {
         need: need.clone(),
@@ -228,6 +244,28 @@ async fn resolve(
                 Err(e) => Err(e),
             }
         }
+        Need::Manifests { patterns, values } => {
+            let root = root.to_path_buf();
+            let patterns = patterns.clone();
+            let values = values.clone();
+            let max = options.max_document_bytes;
+            let helm = if options.render_charts {
+                files::helm_binary()
+            } else {
+                None
+            };
+            match blocking(move || {
+                files::read_manifests(&root, &patterns, &values, max, helm.as_deref())
+            })
+            .await
+            {
+                Ok((docs, records)) => {
+                    report.inputs = records;
+                    Ok(docs)
+                }
+                Err(e) => Err(e),
+            }
+        }
         Need::Query { source, request } => match spec {
             None => Err(Missing::new(
                 MissingReason::NotConfigured,
@@ -242,7 +280,7 @@ async fn resolve(
                     .url()
                     .map(endpoints::display_url)
                     .unwrap_or_default();
-                let result = endpoints::query_at(spec, request, client, root, judge).await;
+                let result = endpoints::query_with(spec, request, client, root, judge, peers).await;
                 if let Ok(evidence) = &result {
                     let canonical = serde_json::to_vec(evidence).unwrap_or_default();
                     report.inputs.push(crate::model::InputRecord {

@@ -6,6 +6,12 @@
 //! digest starts at `@`; the tag is what follows the last `:` *after* the last `/`, so a registry
 //! port (`localhost:5000/app`) is never mistaken for a tag.
 
+/// Tags that name a branch or a channel, not a version: the image behind them changes.
+const MOVING_TAGS: &[&str] = &[
+    "master", "main", "develop", "dev", "edge", "nightly", "stable", "current", "lts", "rolling",
+    "snapshot", "head", "trunk",
+];
+
 /// An image reference split into its parts; nothing is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImageRef<'a> {
@@ -30,8 +36,9 @@ impl<'a> ImageRef<'a> {
         ImageRef { name, tag, digest }
     }
 
-    /// Why the reference does not pin a version, if it does not: `latest`, or neither tag nor
-    /// digest. A digest pins whatever the tag says.
+    /// Why the reference does not pin a version, if it does not: `latest`, a branch-like tag
+    /// that moves with every build (`master`, `main`, `develop`, ...; EXI-ARCH-27 asks for "an
+    /// explicit version value"), or neither tag nor digest. A digest pins whatever the tag says.
     pub fn unpinned(&self) -> Option<&'static str> {
         if self.digest.is_some_and(|d| !d.is_empty()) {
             return None;
@@ -39,6 +46,9 @@ impl<'a> ImageRef<'a> {
         match self.tag {
             None | Some("") => Some("has no tag (it means `latest`)"),
             Some("latest") => Some("uses the `latest` tag"),
+            Some(t) if MOVING_TAGS.contains(&t.to_ascii_lowercase().as_str()) => {
+                Some("uses a tag that moves with every build, not a version")
+            }
             Some(_) => None,
         }
     }
@@ -74,6 +84,18 @@ mod tests {
         );
         assert_eq!(ImageRef::parse("nginx:latest@sha256:0f").unpinned(), None);
         assert_eq!(ImageRef::parse("nginx:1.27").unpinned(), None);
+        assert!(
+            ImageRef::parse("harbor.example/p/app:master")
+                .unpinned()
+                .is_some()
+        );
+        assert!(ImageRef::parse("debian:stable").unpinned().is_some());
+        assert_eq!(
+            ImageRef::parse("debian:stable-slim").unpinned(),
+            None,
+            "only exact moving tags"
+        );
+        assert_eq!(ImageRef::parse("app:main@sha256:0f").unpinned(), None);
         assert_eq!(ImageRef::parse("bitnami/redis:7").registry(), None);
         assert_eq!(ImageRef::parse("quay.io/x/y:1").registry(), Some("quay.io"));
         assert!(ImageRef::parse("").unpinned().is_some());

@@ -17,6 +17,13 @@ pub enum Need {
     /// Every project file matching any of these globs, each read as text (manifests,
     /// Dockerfiles); no match is `not found`.
     Documents(Vec<String>),
+    /// Kubernetes manifests: like `Documents`, except that a Helm chart among the files (a
+    /// folder with `Chart.yaml`) is rendered with `helm template` and these values files, and
+    /// read as its output plus its own `values*.yaml`.
+    Manifests {
+        patterns: Vec<String>,
+        values: Vec<String>,
+    },
     /// A rule-specific request to an endpoint source (a PromQL query, a quality-gate lookup):
     /// the source's name and the request as canonical JSON, so equal requests are fetched once.
     Query { source: String, request: String },
@@ -29,6 +36,15 @@ impl std::fmt::Display for Need {
             Need::Files(p) => write!(f, "files {}", p.join(", ")),
             Need::Document(p) => write!(f, "file {p}"),
             Need::Documents(p) => write!(f, "files {}", p.join(", ")),
+            Need::Manifests { patterns, values } if values.is_empty() => {
+                write!(f, "manifests {}", patterns.join(", "))
+            }
+            Need::Manifests { patterns, values } => write!(
+                f,
+                "manifests {} (charts rendered with {})",
+                patterns.join(", "),
+                values.join(", ")
+            ),
             Need::Query { source, request } => write!(f, "source `{source}` query {request}"),
         }
     }

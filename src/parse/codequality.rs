@@ -38,7 +38,7 @@ pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
             "{skipped} entry(ies) whose type is not \"issue\" skipped"
         ));
     }
-    Ok(set)
+    Ok(set.looked_for(Category::CodeQuality, "Code Quality"))
 }
 
 #[derive(Deserialize)]

@@ -54,7 +54,9 @@ pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
     } else {
         scan_json::run_buffered(reader, "Dependency-Check", ReportSeed)?
     };
-    Ok(state.finish())
+    Ok(state
+        .finish()
+        .looked_for(Category::Vulnerability, "Dependency-Check"))
 }
 
 #[derive(Default)]

@@ -38,7 +38,7 @@ pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
             set.push(l.into_finding())
         })),
     )?;
-    Ok(set)
+    Ok(set.looked_for(Category::Secret, "gitleaks"))
 }
 
 #[derive(Deserialize)]

@@ -31,6 +31,7 @@ pub fn sniff(head: &[u8]) -> bool {
 /// Reads a Grype JSON report.
 pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
     scan_json::run(reader, "Grype", ReportSeed)
+        .map(|s| s.looked_for(Category::Vulnerability, "Grype"))
 }
 
 #[derive(Deserialize)]

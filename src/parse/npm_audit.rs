@@ -44,6 +44,7 @@ pub fn sniff(head: &[u8]) -> bool {
 /// Reads an npm audit JSON report (npm 6 or 7+).
 pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
     scan_json::run(reader, "npm audit", ReportSeed)
+        .map(|s| s.looked_for(Category::Vulnerability, "npm audit"))
 }
 
 #[derive(Deserialize)]

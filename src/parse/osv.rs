@@ -35,6 +35,7 @@ pub fn sniff(head: &[u8]) -> bool {
 /// Reads an osv-scanner JSON report.
 pub fn parse<R: Read>(reader: R) -> Result<FindingSet, ParseError> {
     scan_json::run(reader, "osv-scanner", ReportSeed)
+        .map(|s| s.looked_for(Category::Vulnerability, "osv-scanner"))
 }
 
 #[derive(Deserialize)]

@@ -16,7 +16,8 @@
 //!   severity word is taken as is rather than ignored, since it is the tool's own security
 //!   rating. Otherwise the level decides: `error` → high, `warning` → medium, `note` → low,
 //!   `none` → info (an unknown level string → unknown).
-//! - Category, first match wins: secret when the tool is gitleaks or a tag says `secret`;
+//! - Category, first match wins: secret when the tool is gitleaks, a tag says `secret`, or the
+//!   rule is one of Checkov's secret checks (`CKV_SECRET_*`, its `secrets` framework);
 //!   misconfiguration when the tool is Checkov or a tag says `misconfiguration` (Trivy tags its
 //!   rules `vulnerability` / `misconfiguration` / `secret` / `license`); license for a `license`
 //!   tag; vulnerability when a security severity is present, a tag says `vulnerability`, or the
@@ -26,6 +27,10 @@
 //!   `fingerprints` value.
 //!
 //! `results: null` (SARIF's "the tool did not produce results") is an error, not zero findings.
+//!
+//! Scope (what the log looked for, found or not): per run, the tool's own kind (gitleaks:
+//! secrets; Checkov: misconfigurations; Grype, Snyk Open Source: vulnerabilities) and the
+//! category of every rule the tool declares.
 //!
 //! Streaming: results are pushed one by one. Most tools write `tool` before `results`, so each
 //! result is resolved against its rule at once; Semgrep sorts keys and writes `results` first, so
@@ -221,6 +226,9 @@ impl<'de> Visitor<'de> for RunSeed<'_> {
             run.tool = Some(Tool::default());
         }
         run.flush(self.0);
+        if let Some(tool) = &run.tool {
+            tool.scope(&mut self.0.set.scope);
+        }
         Ok(())
     }
 }
@@ -541,9 +549,36 @@ impl Tool {
         }
     }
 
-    fn category(&self, tags: &[&str], has_security: bool) -> Category {
+    /// What the run looked for: the tool's own kind and the category of each declared rule.
+    fn scope(&self, into: &mut crate::evidence::Scope) {
+        let name = self.name.as_str();
+        match self.kind {
+            ToolKind::Gitleaks => into.ran(Category::Secret, name),
+            ToolKind::Checkov => into.ran(Category::Misconfiguration, name),
+            ToolKind::DependencyScanner if !name.to_ascii_lowercase().starts_with("trivy") => {
+                into.ran(Category::Vulnerability, name)
+            }
+            _ => {}
+        }
+        for rule in std::iter::once(&self.driver)
+            .chain(&self.extensions)
+            .flat_map(|c| &c.rules)
+        {
+            let tags: Vec<&str> = rule.tags.iter().map(String::as_str).collect();
+            into.ran(
+                self.category(&rule.id, &tags, rule.security.is_some()),
+                name,
+            );
+        }
+        into.described
+            .insert(format!("the report is a SARIF log from {name}"));
+    }
+
+    fn category(&self, id: &str, tags: &[&str], has_security: bool) -> Category {
         let tagged = |t: &str| tags.iter().any(|x| x.eq_ignore_ascii_case(t));
-        if self.kind == ToolKind::Gitleaks || tagged("secret") {
+        let checkov_secret = self.kind == ToolKind::Checkov
+            && (id.starts_with("CKV_SECRET_") || id.starts_with("CKV2_SECRET_"));
+        if self.kind == ToolKind::Gitleaks || tagged("secret") || checkov_secret {
             Category::Secret
         } else if self.kind == ToolKind::Checkov || tagged("misconfiguration") {
             Category::Misconfiguration
@@ -569,13 +604,13 @@ impl Tool {
             .chain(rule.map(|r| r.tags.iter()).into_iter().flatten())
             .map(String::as_str)
             .collect();
-        let category = self.category(&tags, has_security);
         let id = p
             .rule
             .id
             .clone()
             .or_else(|| rule.map(|r| r.id.clone()).filter(|id| !id.is_empty()))
             .unwrap_or_else(|| "(no rule id)".to_string());
+        let category = self.category(&id, &tags, has_security);
         let message = p
             .message
             .or_else(|| rule.and_then(|r| r.description.clone()))
@@ -875,6 +910,35 @@ mod tests {
         assert_eq!(cat("Trivy", ""), Category::Vulnerability);
         assert_eq!(cat("Snyk Open Source", ""), Category::Vulnerability);
         assert_eq!(cat("ESLint", "\"style\""), Category::CodeQuality);
+    }
+
+    #[test]
+    fn checkov_secret_checks_are_secrets_and_the_scope_says_what_ran() {
+        let doc = log(r#""tool": {"driver": {"name": "Checkov", "rules": [
+                {"id": "CKV_K8S_15"}, {"id": "CKV_SECRET_6"}]}},
+               "results": [{"ruleId": "CKV_SECRET_6", "level": "error"},
+                           {"ruleId": "CKV_K8S_15", "level": "error"}]"#);
+        let set = parse_str(&doc).unwrap();
+        let cats: Vec<Category> = set.findings.iter().map(|f| f.category).collect();
+        assert_eq!(cats, [Category::Secret, Category::Misconfiguration]);
+        assert!(set.scope.covers(Category::Secret));
+        let clean = log(r#""tool": {"driver": {"name": "Checkov"}}, "results": []"#);
+        let set = parse_str(&clean).unwrap();
+        assert!(set.scope.covers(Category::Misconfiguration));
+        assert!(
+            !set.scope.covers(Category::Secret),
+            "a Checkov run that declares no secret check did not look for secrets"
+        );
+        let gitleaks = log(r#""tool": {"driver": {"name": "gitleaks"}}, "results": []"#);
+        assert!(parse_str(&gitleaks).unwrap().scope.covers(Category::Secret));
+        let trivy = log(r#""tool": {"driver": {"name": "Trivy"}}, "results": []"#);
+        assert!(
+            !parse_str(&trivy)
+                .unwrap()
+                .scope
+                .covers(Category::Vulnerability),
+            "Trivy's SARIF declares only the rules it found: a clean one proves nothing"
+        );
     }
 
     #[test]

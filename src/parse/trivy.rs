@@ -17,6 +17,12 @@
 //! never kept); licenses (id the licence name, category license). Severity from `Severity`.
 //! The location path is the result's `Target`. Go writes `Target` before the finding arrays;
 //! for reordered files (`jq -S`) the path is filled in when the result ends.
+//!
+//! Scope: each result's `Class` says which scanner produced it (`os-pkgs`/`lang-pkgs`:
+//! vulnerabilities, `config`: misconfigurations, `secret`, `license`), clean or not; results of
+//! reports without `Class` count by the arrays they carry. Trivy writes no result for a secret
+//! scan that found nothing, so such a scan cannot be told from no scan. An image scan's
+//! `Metadata.ImageConfig.config.User` is kept, so a rule can ask whether the image runs as root.
 
 use std::fmt;
 use std::io::Read;
@@ -60,10 +66,78 @@ struct State {
     set: FindingSet,
     not_failed_misconfigs: u64,
     resource_errors: u64,
+    artifact_name: Option<String>,
+    artifact_type: Option<String>,
+    image_user: Option<Option<String>>,
+}
+
+/// The category a result's `Class` says was scanned for, and Trivy's name for that scanner.
+fn class_category(class: &str) -> Option<(Category, &'static str)> {
+    match class {
+        "os-pkgs" | "lang-pkgs" => Some((Category::Vulnerability, "Trivy vuln")),
+        "config" => Some((Category::Misconfiguration, "Trivy misconfig")),
+        "secret" => Some((Category::Secret, "Trivy secret")),
+        "license" | "license-file" => Some((Category::License, "Trivy license")),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(rename = "ImageConfig", default)]
+    image_config: Option<ImageConfigJson>,
+}
+
+#[derive(Deserialize, Default)]
+struct ImageConfigJson {
+    #[serde(default)]
+    config: Option<ContainerConfig>,
+}
+
+#[derive(Deserialize, Default)]
+struct ContainerConfig {
+    #[serde(rename = "User", default)]
+    user: Option<String>,
 }
 
 impl State {
     fn finish(mut self) -> FindingSet {
+        let kind = self.artifact_type.as_deref().map(|t| match t {
+            "container_image" => "image",
+            "filesystem" => "filesystem",
+            "repository" => "repository",
+            other => other,
+        });
+        match (kind, &self.artifact_name) {
+            (Some(k), Some(n)) => self
+                .set
+                .scope
+                .described
+                .insert(format!("the report is a Trivy {k} scan of {n}")),
+            (None, Some(n)) => self
+                .set
+                .scope
+                .described
+                .insert(format!("the report is a Trivy scan of {n}")),
+            (Some(k), None) => self
+                .set
+                .scope
+                .described
+                .insert(format!("the report is a Trivy {k} scan")),
+            (None, None) => self
+                .set
+                .scope
+                .described
+                .insert("the report is a Trivy scan".to_string()),
+        };
+        if let (Some(user), Some("container_image")) =
+            (&self.image_user, self.artifact_type.as_deref())
+        {
+            self.set.image = Some(crate::evidence::ImageConfig {
+                reference: self.artifact_name.clone().unwrap_or_default(),
+                user: user.clone(),
+            });
+        }
         if self.not_failed_misconfigs > 0 {
             self.set.notes.push(format!(
                 "{} misconfiguration check(s) with status PASS or EXCEPTION not counted",
@@ -90,6 +164,8 @@ enum ReportField {
     Misconfigurations,
     SchemaVersion,
     ArtifactName,
+    ArtifactType,
+    Metadata,
     ClusterName,
     CreatedAt,
     #[serde(other)]
@@ -150,7 +226,21 @@ impl<'de> Visitor<'de> for ReportSeed {
                 | ReportField::Misconfigurations => {
                     map.next_value_seed(Each(Resources(&mut st)))?;
                 }
-                ReportField::ArtifactName | ReportField::ClusterName => {
+                ReportField::ArtifactName => {
+                    st.artifact_name = non_empty(map.next_value::<Option<String>>()?);
+                }
+                ReportField::ArtifactType => {
+                    st.artifact_type = non_empty(map.next_value::<Option<String>>()?);
+                    continue;
+                }
+                ReportField::Metadata => {
+                    let meta: Option<Metadata> = map.next_value()?;
+                    if let Some(cfg) = meta.and_then(|m| m.image_config) {
+                        st.image_user = Some(cfg.config.and_then(|c| c.user));
+                    }
+                    continue;
+                }
+                ReportField::ClusterName => {
                     map.next_value::<IgnoredAny>()?;
                 }
                 ReportField::CreatedAt => {
@@ -292,6 +382,8 @@ impl<'de> Elements<'de> for TrivyResults<'_> {
 #[serde(field_identifier)]
 enum ResultField {
     Target,
+    Class,
+    MisconfSummary,
     Vulnerabilities,
     Misconfigurations,
     Secrets,
@@ -422,12 +514,30 @@ impl<'de> Visitor<'de> for ResultSeed<'_> {
                     self.target = map.next_value::<Option<String>>()?.unwrap_or_default();
                     target_late = self.st.set.findings.len() > start;
                 }
+                ResultField::Class => {
+                    let class = map.next_value::<Option<String>>()?.unwrap_or_default();
+                    if let Some((c, scanner)) = class_category(&class) {
+                        self.st.set.scope.ran(c, scanner);
+                    }
+                }
+                ResultField::MisconfSummary => {
+                    map.next_value::<IgnoredAny>()?;
+                    self.st
+                        .set
+                        .scope
+                        .ran(Category::Misconfiguration, "Trivy misconfig");
+                }
                 ResultField::Vulnerabilities => {
+                    self.st.set.scope.ran(Category::Vulnerability, "Trivy vuln");
                     map.next_value_seed(Each(ForEach::new("Trivy vulnerabilities", |v| {
                         self.vulnerability(v)
                     })))?;
                 }
                 ResultField::Misconfigurations => {
+                    self.st
+                        .set
+                        .scope
+                        .ran(Category::Misconfiguration, "Trivy misconfig");
                     let each =
                         ForEach::new("Trivy misconfigurations", |m| self.misconfiguration(m));
                     map.next_value_seed(Each(each))?;
@@ -533,6 +643,49 @@ mod tests {
 
     fn parse_str(s: &str) -> Result<FindingSet, ParseError> {
         parse(s.as_bytes())
+    }
+
+    #[test]
+    fn the_scope_says_which_scanners_ran_even_when_clean() {
+        let image = r#"{"SchemaVersion": 2, "ArtifactName": "harbor.example/app:1",
+            "ArtifactType": "container_image",
+            "Metadata": {"ImageConfig": {"config": {"User": "65532"}}},
+            "Results": [{"Target": "app (debian 12)", "Class": "os-pkgs", "Type": "debian"}]}"#;
+        let set = parse_str(image).unwrap();
+        assert_eq!(set.total(), 0);
+        assert!(set.scope.covers(Category::Vulnerability));
+        assert!(!set.scope.covers(Category::Secret));
+        assert!(!set.scope.covers(Category::Misconfiguration));
+        assert!(
+            set.scope
+                .describe()
+                .starts_with("the report is a Trivy image scan of harbor.example/app:1"),
+            "{}",
+            set.scope.describe()
+        );
+        let img = set.image.unwrap();
+        assert_eq!(img.user.as_deref(), Some("65532"));
+        assert!(!img.runs_as_root());
+
+        let root = r#"{"SchemaVersion": 2, "ArtifactName": "a:1", "ArtifactType": "container_image",
+            "Metadata": {"ImageConfig": {"config": {}}}, "Results": []}"#;
+        assert!(parse_str(root).unwrap().image.unwrap().runs_as_root());
+
+        let config = r#"{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem",
+            "Results": [{"Target": "Dockerfile", "Class": "config",
+            "MisconfSummary": {"Successes": 27, "Failures": 0}}]}"#;
+        let set = parse_str(config).unwrap();
+        assert!(set.scope.covers(Category::Misconfiguration));
+        assert!(!set.scope.covers(Category::Vulnerability));
+        assert!(set.image.is_none(), "a filesystem scan has no image user");
+
+        let legacy = r#"[{"Target": "alpine:3.10 (alpine 3.10.2)", "Vulnerabilities": null}]"#;
+        assert!(
+            parse_str(legacy)
+                .unwrap()
+                .scope
+                .covers(Category::Vulnerability)
+        );
     }
 
     const VULN: &str = r#"{"VulnerabilityID": "CVE-1", "PkgName": "openssl", "InstalledVersion": "1.0",

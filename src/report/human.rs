@@ -239,7 +239,12 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool) {
     for n in r.notes.iter().take(3) {
         let _ = writeln!(out, "      {} {}", paint(DIM, "note:"), truncate(n, 200));
     }
-    let _ = writeln!(out, "      {} {}", paint(DIM, "source:"), r.reference);
+    let own = if r.own_threshold {
+        " (threshold: gonogo's own default, not the source's)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "      {} {}{own}", paint(DIM, "source:"), r.reference);
 }
 
 fn truncate(s: &str, max: usize) -> String {

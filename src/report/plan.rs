@@ -24,6 +24,9 @@ pub fn json(plan: &Plan, reads: &dyn Fn(&Need) -> String) -> String {
                 "reads": reads(&p.need()),
                 "reference": p.rule.rule.reference,
                 "own_threshold": p.rule.rule.own_threshold,
+                "level_reason": p.rule.rule.level_reason,
+                "sources_disagree": p.rule.rule.sources_disagree,
+                "not_configured": p.rule.not_configured,
                 "since": p.rule.since,
             })
         })
@@ -79,6 +82,9 @@ pub fn human(plan: &Plan, reads: &dyn Fn(&Need) -> String) -> String {
             reads(&p.need()),
             r.reference
         );
+        if let Some(nc) = &p.rule.not_configured {
+            let _ = writeln!(out, "    not configured: {nc}");
+        }
         if !p.prefer.is_empty() {
             let prefs: Vec<String> = p.prefer.iter().map(ToString::to_string).collect();
             let _ = writeln!(out, "    preferred: {}", prefs.join(", "));

@@ -4,12 +4,12 @@
 //! keeps rules as spanned JSON; the second, once the pack and the variables are known, expands
 //! `${var}` templates and types each rule on its own, so one broken rule does not hide the next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::{CompiledRule, Override, Rule, Stage};
+use super::{CompiledRule, Override, RequiredVar, Rule, Stage};
 use crate::checks::KINDS;
 use crate::diag::{Diagnostics, Doc, display_path};
 use crate::model::Criterion;
@@ -57,6 +57,7 @@ const FILE_KEYS: &[&str] = &[
     "description",
     "stages",
     "vars",
+    "required_vars",
     "rules",
     "overrides",
 ];
@@ -68,6 +69,8 @@ pub struct PackDef {
     pub description: String,
     pub stages: Vec<Stage>,
     pub vars: BTreeMap<String, Json>,
+    /// Variables without a default, with what they are and an example.
+    pub required: BTreeMap<String, RequiredVar>,
     pub defined_in: String,
 }
 
@@ -115,6 +118,8 @@ struct RawHeader {
     stages: Option<Vec<Stage>>,
     #[serde(default)]
     vars: BTreeMap<String, Json>,
+    #[serde(default)]
+    required_vars: BTreeMap<String, RequiredVar>,
 }
 
 /// Parses every file; problems go to `diags`, and the good parts are kept.
@@ -155,7 +160,7 @@ pub fn load_catalog(files: &[LoadedFile], diags: &mut Diagnostics) -> Catalog {
                 .filter(|(k, _)| {
                     matches!(
                         k.as_str(),
-                        "pack" | "title" | "description" | "stages" | "vars"
+                        "pack" | "title" | "description" | "stages" | "vars" | "required_vars"
                     )
                 })
                 .map(|(k, v)| (k.clone(), v.clone()))
@@ -164,6 +169,13 @@ pub fn load_catalog(files: &[LoadedFile], diags: &mut Diagnostics) -> Catalog {
         let Some(header) = doc.typed::<RawHeader>(&header_json, "", diags) else {
             continue;
         };
+        if header.stages.is_none() && !header.required_vars.is_empty() {
+            doc.error_at(
+                "/required_vars",
+                "`required_vars:` belongs in the file that defines the pack (the one with `stages:`); set values under `vars:`",
+                diags,
+            );
+        }
         if let Some(stages) = header.stages {
             let Some(name) = header.pack.clone() else {
                 doc.error_at(
@@ -189,6 +201,7 @@ pub fn load_catalog(files: &[LoadedFile], diags: &mut Diagnostics) -> Catalog {
                         description: header.description.clone().unwrap_or_default(),
                         stages,
                         vars: BTreeMap::new(),
+                        required: header.required_vars.clone(),
                         defined_in: file.name.clone(),
                     },
                 );
@@ -285,8 +298,10 @@ impl Catalog {
     ) -> Option<CompiledPack> {
         let pack = self.packs.get(pack_name)?;
         let mut defaults = pack.vars.clone();
-        resolve_nested(&mut defaults);
-        let mut vars = pack.vars.clone();
+        for name in pack.required.keys() {
+            defaults.entry(name.clone()).or_insert(Json::Null);
+        }
+        let mut vars = defaults.clone();
         let mut var_origins = BTreeMap::new();
         for (p, idx, v) in &self.pack_vars {
             if p.as_deref().is_none_or(|p| p == pack_name) {
@@ -302,6 +317,10 @@ impl Catalog {
             }
         }
         vars.extend(project_vars.clone());
+        let unset = Unset::of(&vars, &pack.required);
+        let typing = unset.typing(&vars);
+        let typing_defaults = Unset::of(&defaults, &pack.required).typing(&defaults);
+        resolve_nested(&mut defaults);
         resolve_nested(&mut vars);
         let changed: Vec<&String> = vars
             .iter()
@@ -316,7 +335,7 @@ impl Catalog {
             let (file, spans) = &self.files[pending.file];
             let doc = Doc { file, spans };
             let mut json = pending.json.clone();
-            if !template(&mut json, &vars, &pending.pointer, &doc, diags) {
+            if !template(&mut json, &typing, &pending.pointer, &doc, diags) {
                 continue;
             }
             let Some(rule) = doc.typed::<Rule>(&json, &pending.pointer, diags) else {
@@ -332,6 +351,7 @@ impl Catalog {
                 continue;
             }
             if let Some(mut compiled) = compile_rule(rule, pack, &pending.pointer, &doc, diags) {
+                compiled.not_configured = unset.message_for(&pending.json);
                 compiled.vars_changed = changed
                     .iter()
                     .filter(|name| mentions(&pending.json, name))
@@ -340,13 +360,16 @@ impl Catalog {
                 if !compiled.vars_changed.is_empty() {
                     let mut quiet = Diagnostics::default();
                     let mut json = pending.json.clone();
-                    let shipped =
-                        template(&mut json, &defaults, &pending.pointer, &doc, &mut quiet)
-                            .then(|| doc.typed::<Rule>(&json, &pending.pointer, &mut quiet))
-                            .flatten()
-                            .and_then(|r| {
-                                compile_rule(r, pack, &pending.pointer, &doc, &mut quiet)
-                            });
+                    let shipped = template(
+                        &mut json,
+                        &typing_defaults,
+                        &pending.pointer,
+                        &doc,
+                        &mut quiet,
+                    )
+                    .then(|| doc.typed::<Rule>(&json, &pending.pointer, &mut quiet))
+                    .flatten()
+                    .and_then(|r| compile_rule(r, pack, &pending.pointer, &doc, &mut quiet));
                     if let Some(shipped) = shipped {
                         defaults_by_rule.insert(compiled.rule.id.clone(), shipped);
                     }
@@ -360,7 +383,7 @@ impl Catalog {
             let (file, spans) = &self.files[pending.file];
             let doc = Doc { file, spans };
             let mut json = pending.json.clone();
-            if !template(&mut json, &vars, &pending.pointer, &doc, diags) {
+            if !template(&mut json, &typing, &pending.pointer, &doc, diags) {
                 continue;
             }
             let Some(mut ov) = doc.typed::<Override>(&json, &pending.pointer, diags) else {
@@ -406,6 +429,130 @@ impl Catalog {
             var_origins,
         })
     }
+}
+
+/// The variables nobody set (the pack's `required_vars` without a value, or any variable set
+/// to `null`), and the variables built on them.
+struct Unset {
+    /// Unset variable → the sentence that says what to set.
+    names: BTreeMap<String, String>,
+    /// Every variable → the variables its value uses, directly or not.
+    uses: BTreeMap<String, BTreeSet<String>>,
+    required: BTreeMap<String, RequiredVar>,
+}
+
+impl Unset {
+    fn of(vars: &BTreeMap<String, Json>, required: &BTreeMap<String, RequiredVar>) -> Unset {
+        let names = vars
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| {
+                let help = match required.get(k) {
+                    Some(r) => format!(
+                        " ({}, e.g. {})",
+                        r.help,
+                        r.example
+                            .as_str()
+                            .map_or_else(|| r.example.to_string(), str::to_string)
+                    ),
+                    None => String::new(),
+                };
+                (k.clone(), format!("set vars.{k} in gonogo.yaml{help}"))
+            })
+            .collect();
+        let direct: BTreeMap<String, BTreeSet<String>> = vars
+            .iter()
+            .map(|(k, v)| (k.clone(), mentioned(v)))
+            .collect();
+        let mut uses = direct.clone();
+        for _ in 0..8 {
+            let snapshot = uses.clone();
+            for set in uses.values_mut() {
+                let more: BTreeSet<String> = set
+                    .iter()
+                    .flat_map(|n| snapshot.get(n).into_iter().flatten().cloned())
+                    .collect();
+                set.extend(more);
+            }
+        }
+        Unset {
+            names,
+            uses,
+            required: required.clone(),
+        }
+    }
+
+    /// The values rules are typed with: each unset variable takes its documented example (so a
+    /// rule and its reference page stay well-formed), never used to judge.
+    fn typing(&self, vars: &BTreeMap<String, Json>) -> BTreeMap<String, Json> {
+        let mut out = vars.clone();
+        for name in self.names.keys() {
+            let example = self
+                .required
+                .get(name)
+                .map_or_else(|| Json::String(format!("<{name}>")), |r| r.example.clone());
+            out.insert(name.clone(), example);
+        }
+        resolve_nested(&mut out);
+        out
+    }
+
+    /// What a rule written as `json` lacks, as the sentence of its `not configured` outcome.
+    fn message_for(&self, json: &Json) -> Option<String> {
+        let used = mentioned(json);
+        let mut missing: BTreeSet<&String> = BTreeSet::new();
+        for name in &used {
+            if self.names.contains_key(name) {
+                missing.insert(name);
+            }
+            for dep in self.uses.get(name).into_iter().flatten() {
+                if let Some((k, _)) = self.names.get_key_value(dep) {
+                    missing.insert(k);
+                }
+            }
+        }
+        if missing.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = missing
+            .iter()
+            .filter_map(|n| self.names.get(*n).map(String::as_str))
+            .collect();
+        Some(parts.join("; "))
+    }
+}
+
+/// The `${name}` a value uses (`$${` is a literal and names nothing).
+fn mentioned(json: &Json) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![json];
+    while let Some(v) = stack.pop() {
+        match v {
+            Json::String(s) => {
+                let mut rest = s.as_str();
+                while let Some(i) = rest.find('$') {
+                    let after = &rest[i + 1..];
+                    if let Some(lit) = after.strip_prefix("${") {
+                        rest = lit;
+                    } else if let Some(body) = after.strip_prefix('{') {
+                        match body.find('}') {
+                            Some(end) => {
+                                out.insert(body[..end].to_string());
+                                rest = &body[end + 1..];
+                            }
+                            None => break,
+                        }
+                    } else {
+                        rest = after;
+                    }
+                }
+            }
+            Json::Array(items) => stack.extend(items),
+            Json::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn parse_criterion(
@@ -517,6 +664,7 @@ fn compile_rule(
     (diags.items.len() == before).then(|| CompiledRule {
         origin: format!("{}:{line}", doc.file),
         vars_changed: Vec::new(),
+        not_configured: None,
         rule,
         since,
         raise,

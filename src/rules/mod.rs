@@ -34,6 +34,15 @@ pub struct Rule {
     /// Set when the default threshold is gonogo's own proposal rather than the source's number.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub own_threshold: bool,
+    /// Why the level is not the one the source's type gives (a CCT requirement typed P fails at
+    /// the gate of the stage that introduces it, one typed I warns), or where the level comes
+    /// from when the source has no type (a platform admission policy, the seed's gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_reason: Option<String>,
+    /// Where the sources disagree about this rule (the seed path and the offer documentation),
+    /// and which one the pack follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources_disagree: Option<String>,
     /// The first stage the rule applies at; it then applies at every later stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<StageRef>,
@@ -64,6 +73,11 @@ pub struct CompiledRule {
     pub origin: String,
     /// The project's variables that made this rule differ from the pack as shipped.
     pub vars_changed: Vec<String>,
+    /// Set when the rule uses a required variable nobody set (the platform's Harbor, a quota):
+    /// the sentence that says which and how to set it (`set vars.harbor_host in gonogo.yaml
+    /// (...)`), the detail of its `not configured` outcome. Such a rule is not fetched and is
+    /// inconclusive (`not configured`), never judged on an invented value.
+    pub not_configured: Option<String>,
 }
 
 impl CompiledRule {
@@ -76,6 +90,15 @@ impl CompiledRule {
             .map_or(self.rule.level, |(_, l)| *l)
             .resolve(env)
     }
+}
+
+/// A variable the project must set: what it is, and an example value (used to type the rules
+/// that need it and shown in the docs; never used to judge).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredVar {
+    pub help: String,
+    pub example: serde_json::Value,
 }
 
 /// The documented shape of a rule file (for `gonogo schema rules`).
@@ -93,6 +116,11 @@ pub struct RuleFileSchema {
     pub stages: Option<Vec<Stage>>,
     #[serde(default)]
     pub vars: BTreeMap<String, serde_json::Value>,
+    /// Variables with no default: platform or project values no source documents (the
+    /// platform's Harbor host, a quota). A rule that uses one stays inconclusive until the
+    /// project sets it.
+    #[serde(default)]
+    pub required_vars: BTreeMap<String, RequiredVar>,
     #[serde(default)]
     pub rules: Vec<Rule>,
     #[serde(default)]

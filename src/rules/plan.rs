@@ -87,9 +87,15 @@ impl Plan {
         crate::checks::sample_judge(self.rules.iter().map(|r| &r.rule.rule.check))
     }
 
-    /// Every distinct piece of evidence the plan needs, in a stable order.
+    /// Every distinct piece of evidence the plan needs, in a stable order. A rule waiting for a
+    /// required variable needs nothing: it is not fetched with a made-up value.
     pub fn needs(&self) -> Vec<Need> {
-        let mut needs: Vec<Need> = self.rules.iter().map(PlannedRule::need).collect();
+        let mut needs: Vec<Need> = self
+            .rules
+            .iter()
+            .filter(|r| r.rule.not_configured.is_none())
+            .map(PlannedRule::need)
+            .collect();
         needs.sort();
         needs.dedup();
         needs

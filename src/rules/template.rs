@@ -74,8 +74,9 @@ pub(super) fn template(
 }
 
 /// Lets variables use other variables (`registries: ["${harbor_host}/", ...]`), so a project that
-/// sets `harbor_host` changes every list built on it. A few passes settle any chain; cycles and
-/// unknown names are left as written and reported where a rule uses them.
+/// sets `harbor_host` changes every list built on it. A few passes settle any chain; cycles,
+/// unknown names and unset (`null`) variables are left as written and reported where a rule
+/// uses them.
 pub(super) fn resolve_nested(vars: &mut BTreeMap<String, Json>) {
     fn walk(v: &mut Json, vars: &BTreeMap<String, Json>) -> bool {
         match v {
@@ -128,8 +129,8 @@ pub fn expand(s: &str, vars: &BTreeMap<String, Json>) -> Result<String, String> 
                         .collect();
                     out.push_str(&parts.join("|"));
                 }
+                Some(Json::Null) | None => return Err(name.to_string()),
                 Some(other) => out.push_str(&other.to_string()),
-                None => return Err(name.to_string()),
             }
             rest = &body[end + 1..];
         } else {

@@ -332,3 +332,166 @@ fn a_rule_that_fails_here_blocks_on_missing_evidence() {
     );
     assert_eq!(at(3), OnMissing::Block, "raised to fail, it blocks");
 }
+
+const REQUIRED: &str = "pack: r
+title: R
+stages:
+  - {number: 1, id: one, title: One}
+vars:
+  registries: [\"${host}/\", docker.io/]
+  ns: team
+required_vars:
+  host: {help: the platform's registry, example: registry.example}
+rules:
+  - {id: A, title: a, why: w, reference: x, level: fail, check: {kind: manifests, paths: [k8s], rules: [CPN-K8S-08], registries: '${registries}'}}
+  - {id: B, title: b, why: w, reference: x, level: fail, check: {kind: metric, query: 'up{namespace=\"${ns}\"}'}}
+";
+
+fn compile_r(vars: &[(&str, Json)]) -> CompiledPack {
+    let files = [LoadedFile {
+        name: "r.yaml".into(),
+        text: REQUIRED.into(),
+    }];
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&files, &mut diags);
+    let vars: BTreeMap<String, Json> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect();
+    let pack = catalog.compile("r", &vars, &mut diags);
+    assert!(diags.is_empty(), "{}", diags.render());
+    pack.unwrap()
+}
+
+#[test]
+fn a_rule_on_an_unset_required_variable_is_not_configured_and_not_fetched() {
+    let pack = compile_r(&[]);
+    let a = pack.rules.iter().find(|r| r.rule.id == "A").unwrap();
+    assert_eq!(
+        a.not_configured.as_deref(),
+        Some("set vars.host in gonogo.yaml (the platform's registry, e.g. registry.example)"),
+        "a variable built on an unset one leaves the rule unconfigured"
+    );
+    let b = pack.rules.iter().find(|r| r.rule.id == "B").unwrap();
+    assert_eq!(b.not_configured, None);
+    assert_eq!(
+        pack.vars["host"],
+        Json::Null,
+        "the example is never the value"
+    );
+    let stage = &pack.pack.stages[0];
+    let plan = build_plan(&pack, stage, EnvType::Nonprod, &[], TODAY, &BTreeMap::new()).unwrap();
+    assert_eq!(plan.needs().len(), 1, "{:?}", plan.needs());
+
+    let set = compile_r(&[("host", json!("harbor.example"))]);
+    let a = set.rules.iter().find(|r| r.rule.id == "A").unwrap();
+    assert_eq!(a.not_configured, None);
+    let unset = compile_r(&[("ns", Json::Null)]);
+    let b = unset.rules.iter().find(|r| r.rule.id == "B").unwrap();
+    assert_eq!(
+        b.not_configured.as_deref(),
+        Some("set vars.ns in gonogo.yaml"),
+        "a project that unsets a variable gets an unconfigured rule, never a pass"
+    );
+}
+
+#[test]
+fn required_vars_belong_to_the_pack_file() {
+    let files = [
+        LoadedFile {
+            name: "r.yaml".into(),
+            text: REQUIRED.into(),
+        },
+        LoadedFile {
+            name: "mine.yaml".into(),
+            text: "pack: r\nrequired_vars: {x: {help: h, example: 1}}\n".into(),
+        },
+    ];
+    let mut diags = Diagnostics::default();
+    load_catalog(&files, &mut diags);
+    assert!(
+        diags
+            .render()
+            .contains("belongs in the file that defines the pack"),
+        "{}",
+        diags.render()
+    );
+}
+
+/// The P/I types a rule's `reference` cites: `EXI-ARCH-27 (P)`, `EXI-ORG-17 (I, training)`.
+fn cited_types(reference: &str) -> (bool, bool) {
+    let mut p = false;
+    let mut i = false;
+    for (at, _) in reference.match_indices('(') {
+        let rest = &reference[at + 1..];
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let next = rest[word.len()..].chars().next();
+        if matches!(next, Some(')' | ',')) {
+            match word.as_str() {
+                "P" => p = true,
+                "I" => i = true,
+                _ => {}
+            }
+        }
+    }
+    (p, i)
+}
+
+/// The pack's policy, held by test: a rule citing a P requirement fails at the gate of the stage
+/// that introduces it; a rule citing only I requirements never fails; a rule whose source has no
+/// type says where its level comes from. Any departure carries a `level_reason`.
+#[test]
+fn every_level_follows_the_type_of_its_source_or_says_why() {
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&crate::rules::embedded_files(), &mut diags);
+    let pack = catalog
+        .compile(crate::model::DEFAULT_PACK, &BTreeMap::new(), &mut diags)
+        .expect("the default pack compiles");
+    assert!(diags.is_empty(), "{}", diags.render());
+    assert_eq!(
+        cited_types("EXI-ORG-17 (P, backups); EXI-ARCH-4 (P)"),
+        (true, false)
+    );
+    assert_eq!(
+        cited_types("EXI-ORG-10 (I), EXI-ORG-12 (I) (CCT quality)"),
+        (false, true)
+    );
+    assert_eq!(
+        cited_types("kyverno check-labels (optional block)"),
+        (false, false)
+    );
+    let stages: Vec<u32> = pack.pack.stages.iter().map(|s| s.number).collect();
+    let mut wrong = Vec::new();
+    for r in &pack.rules {
+        let (p, i) = cited_types(&r.rule.reference);
+        let explained = r
+            .rule
+            .level_reason
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        let at_gate = r.level_at(r.since, EnvType::Nonprod);
+        let ever_fails = stages.iter().filter(|s| **s >= r.since).any(|s| {
+            r.level_at(*s, EnvType::Nonprod) == Level::Fail
+                || r.level_at(*s, EnvType::Prod) == Level::Fail
+        });
+        let problem = if p {
+            (at_gate != Level::Fail && !explained).then(|| {
+                format!(
+                    "cites a P requirement but is {} at its gate",
+                    at_gate.as_str()
+                )
+            })
+        } else if i {
+            (ever_fails && !explained).then(|| "cites only I requirements but fails".to_string())
+        } else {
+            (!explained).then(|| "its source has no P/I type and it has no level_reason".into())
+        };
+        if let Some(why) = problem {
+            wrong.push(format!("{}: {why}", r.rule.id));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -25,14 +25,55 @@ pub(super) async fn query(
         request,
         "is an Argo CD server; it answers `argocd-app` checks only",
     )?;
+    let (body, what) =
+        application(source, spec, &r.name, r.app_namespace.as_deref(), client).await?;
+    app_values(&body).map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))
+}
+
+/// The Application resource, and how to name it in messages.
+async fn application(
+    source: &str,
+    spec: &Source,
+    name: &str,
+    app_namespace: Option<&str>,
+    client: &Client,
+) -> Result<(Json, String), Missing> {
     let base = common::base_url(source, spec)?;
-    let name = expand(&r.name, "name")?;
-    let ns = expand_opt(r.app_namespace.as_deref(), "app_namespace")?;
+    let name = expand(name, "name")?;
+    let ns = expand_opt(app_namespace, "app_namespace")?;
     let query: Vec<(&str, &str)> = ns.iter().map(|n| ("appNamespace", n.as_str())).collect();
     let url = api_url(&base, &["api", "v1", "applications", &name], &query);
     let what = format!("Argo CD application `{name}`");
     let body: Json = get_json(client, &url, &spec.access, &what).await?;
-    app_values(&body).map_err(|e| Missing::new(MissingReason::ParseError, format!("{what}: {e}")))
+    Ok((body, what))
+}
+
+/// The images an Application reports as deployed (`status.summary.images`).
+pub(super) async fn deployed_images(
+    source: &str,
+    spec: &Source,
+    name: &str,
+    app_namespace: Option<&str>,
+    client: &Client,
+) -> Result<Vec<String>, Missing> {
+    let (body, what) = application(source, spec, name, app_namespace, client).await?;
+    let images = body
+        .pointer("/status/summary/images")
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if body.get("status").is_none() {
+        return Err(Missing::new(
+            MissingReason::ParseError,
+            format!("{what}: no `status` in the answer: is this an Argo CD Application?"),
+        ));
+    }
+    Ok(images)
 }
 
 /// The Application → sync, health, automation and deployed images.

@@ -10,6 +10,8 @@
 //! API requires (`a/b` → `a%252Fb`). Signatures come from the artifact's accessories; when that
 //! call fails (older Harbor), `signed` is unavailable and the scan values still count.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value as Json;
 
 use super::common::{self, api_url, expand, get_json, number};
@@ -36,6 +38,7 @@ pub(super) async fn query(
     spec: &Source,
     request: &str,
     client: &Client,
+    peers: &BTreeMap<String, Source>,
 ) -> Result<ValueSet, Missing> {
     let HarborRequest::HarborScan(r) = common::request(
         source,
@@ -45,7 +48,45 @@ pub(super) async fn query(
     let base = common::base_url(source, spec)?;
     let project = expand(&r.project, "project")?;
     let repository = expand(&r.repository, "repository")?;
-    let reference = expand(&r.reference, "reference")?;
+    let mut deployed_note = None;
+    let reference = match &r.deployed {
+        None => expand(&r.reference, "reference")?,
+        Some(d) => {
+            let argo = peers.get(&d.source).ok_or_else(|| {
+                Missing::new(
+                    MissingReason::NotConfigured,
+                    format!(
+                        "the scan reads the deployed image from source `{}`, which gonogo.yaml does not define (kind: argocd)",
+                        d.source
+                    ),
+                )
+            })?;
+            let argo = &super::expand_url(argo)?;
+            let images = super::argocd::deployed_images(
+                &d.source,
+                argo,
+                &d.app,
+                d.app_namespace.as_deref(),
+                client,
+            )
+            .await?;
+            let (image, reference) = deployed_reference(&images, &project, &repository).ok_or_else(|| {
+                Missing::new(
+                    MissingReason::NotFound,
+                    format!(
+                        "Argo CD application `{}` reports no image of {project}/{repository} as deployed (it runs: {})",
+                        d.app,
+                        if images.is_empty() { "nothing".to_string() } else { images.join(", ") }
+                    ),
+                )
+            })?;
+            deployed_note = Some(format!(
+                "scanned the image Argo CD application `{}` reports as deployed: {image}",
+                d.app
+            ));
+            reference
+        }
+    };
     let twice = repository.replace('/', "%2F");
     let artifact = [
         "api",
@@ -78,7 +119,34 @@ pub(super) async fn query(
                 .insert("signed".into(), format!("cannot list accessories: {m}"));
         }
     }
+    set.notes.extend(deployed_note);
     Ok(set)
+}
+
+/// Of the images an application runs, the one of `project/repository` and its reference: the
+/// digest when the image is pinned by one, else its tag (what the manifests deploy).
+pub fn deployed_reference(
+    images: &[String],
+    project: &str,
+    repository: &str,
+) -> Option<(String, String)> {
+    let wanted = format!("/{project}/{repository}");
+    images.iter().find_map(|image| {
+        let (rest, digest) = match image.split_once('@') {
+            Some((r, d)) => (r, Some(d)),
+            None => (image.as_str(), None),
+        };
+        let slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[slash..].rfind(':') {
+            Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..])),
+            None => (rest, None),
+        };
+        if !name.ends_with(&wanted) {
+            return None;
+        }
+        let reference = digest.or(tag)?;
+        Some((image.clone(), reference.to_string()))
+    })
 }
 
 /// The artifact's scan overview → status and severity counts.
@@ -197,6 +265,120 @@ pub fn signature_values(set: &mut ValueSet, accessories: &Json) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_deployed_reference_is_the_digest_else_the_tag() {
+        let images = [
+            "docker.io/bitnami/redis:7.4.1".to_string(),
+            "harbor.example/acme-shop/team/api:1.4.2@sha256:9f2c".to_string(),
+            "harbor.example/acme-shop/web:2.0.1".to_string(),
+        ];
+        assert_eq!(
+            deployed_reference(&images, "acme-shop", "team/api"),
+            Some((images[1].clone(), "sha256:9f2c".into()))
+        );
+        assert_eq!(
+            deployed_reference(&images, "acme-shop", "web").map(|r| r.1),
+            Some("2.0.1".into())
+        );
+        assert_eq!(deployed_reference(&images, "acme-shop", "api"), None);
+        assert_eq!(
+            deployed_reference(&["harbor.example/acme-shop/web".into()], "acme-shop", "web"),
+            None,
+            "an untagged image names no artifact"
+        );
+    }
+
+    /// Argo CD says what runs; Harbor is asked about that digest, not about a tag of the build.
+    #[tokio::test]
+    async fn the_scan_reads_the_digest_argo_cd_deploys() {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/api");
+        let read = |f: &str| std::fs::read(format!("{fixtures}/{f}")).unwrap();
+        let argo = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/applications/shop-prod"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_bytes(read("argocd/application.json")),
+            )
+            .mount(&argo)
+            .await;
+        let harbor = MockServer::start().await;
+        let digest = "sha256:9f2c1b3a7d5e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/api/v2.0/projects/acme-shop/repositories/team%252Fapi/artifacts/{digest}"
+            )))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_bytes(read("harbor/artifact-scanned.json")),
+            )
+            .mount(&harbor)
+            .await;
+        let source = |kind: &str, url: String| {
+            crate::config::SourceSpec {
+                kind: Some(kind.into()),
+                url: Some(url),
+                ..crate::config::SourceSpec::default()
+            }
+            .into_source(kind)
+            .unwrap()
+        };
+        let peers: BTreeMap<String, Source> =
+            [("argocd".to_string(), source("argocd", argo.uri()))].into();
+        let client = Client::new(&crate::fetch::FetchOptions::default());
+        let request = |app: &str| {
+            serde_json::json!({"op": "harbor-scan", "project": "acme-shop", "repository": "team/api",
+                "reference": "", "deployed": {"source": "argocd", "app": app}})
+            .to_string()
+        };
+        let set = query(
+            "harbor",
+            &source("harbor", harbor.uri()),
+            &request("shop-prod"),
+            &client,
+            &peers,
+        )
+        .await
+        .unwrap();
+        assert_eq!(set.values["scanned"], Value::Bool(true));
+        assert!(
+            set.notes
+                .iter()
+                .any(|n| n.contains("reports as deployed") && n.contains(digest)),
+            "{:?}",
+            set.notes
+        );
+        let m = query(
+            "harbor",
+            &source("harbor", harbor.uri()),
+            &request("shop-prod"),
+            &client,
+            &BTreeMap::new(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(m.reason, MissingReason::NotConfigured);
+        let other =
+            serde_json::json!({"op": "harbor-scan", "project": "acme-shop", "repository": "web",
+            "reference": "", "deployed": {"source": "argocd", "app": "shop-prod"}})
+            .to_string();
+        let m = query(
+            "harbor",
+            &source("harbor", harbor.uri()),
+            &other,
+            &client,
+            &peers,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(m.reason, MissingReason::NotFound);
+        assert!(
+            m.detail.contains("docker.io/bitnami/redis:7.4.1"),
+            "{}",
+            m.detail
+        );
+    }
 
     #[test]
     fn running_scans_have_no_counts() {

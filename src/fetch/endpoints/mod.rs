@@ -11,10 +11,12 @@ pub mod github;
 pub mod gitlab;
 pub mod harbor;
 pub mod http;
+pub mod loki;
 pub mod prometheus;
 pub mod sampling;
 pub mod sonarqube;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{Location, Source, SourceKind};
@@ -49,6 +51,19 @@ pub async fn query_at(
     root: &Path,
     judge: Judge<'_>,
 ) -> Result<Evidence, Missing> {
+    query_with(source, request, client, root, judge, &BTreeMap::new()).await
+}
+
+/// [`query_at`], with the other sources of the configuration, for requests that read one
+/// system to ask another (Harbor's scan of the image Argo CD reports as deployed).
+pub async fn query_with(
+    source: &Source,
+    request: &str,
+    client: &Client,
+    root: &Path,
+    judge: Judge<'_>,
+    peers: &BTreeMap<String, Source>,
+) -> Result<Evidence, Missing> {
     let name = source.name.as_str();
     let SourceKind::Endpoint(kind) = source.kind else {
         return Err(Missing::new(
@@ -66,6 +81,7 @@ pub async fn query_at(
     let source = &expand_url(source)?;
     match kind {
         EndpointKind::Prometheus => prometheus::query(name, source, request, client, judge).await,
+        EndpointKind::Loki => loki::query(name, source, request, client, judge).await,
         EndpointKind::Alertmanager => {
             alertmanager::query(name, source, request, client, judge).await
         }
@@ -79,7 +95,7 @@ pub async fn query_at(
         EndpointKind::Github => github::query(name, source, request, client)
             .await
             .map(Evidence::Values),
-        EndpointKind::Harbor => harbor::query(name, source, request, client)
+        EndpointKind::Harbor => harbor::query(name, source, request, client, peers)
             .await
             .map(Evidence::Values),
         EndpointKind::Argocd => argocd::query(name, source, request, client)

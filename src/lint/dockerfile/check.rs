@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    DockerRule, Dockerfile, Options, Stage, TOOL, arg_declarations, env_declarations, substitute,
+    DockerRule, Dockerfile, Options, Stage, TOOL, arg_declarations, env_declarations, nonroot_base,
+    substitute,
 };
 use crate::evidence::{Category, Finding, FindingSet, Location, Severity};
 use crate::lint::image_ref::ImageRef;
@@ -92,13 +93,26 @@ pub fn check(path: &str, df: &Dockerfile, options: &Options) -> FindingSet {
     let final_label = df.stages[last].label(last);
     if options.enabled(DockerRule::RootUser) {
         let user = &states[last].user;
+        let base = external_base(df, last, &globals);
         let problem = match user {
-            None => Some((
-                df.stages[last].line,
-                format!(
-                    "the final stage ({final_label}) sets no USER: the image runs as its base image's user, root unless the base says otherwise; add a non-root USER"
-                ),
-            )),
+            None => match base
+                .as_deref()
+                .and_then(|b| nonroot_base(b, &options.nonroot_bases).map(|why| (b, why)))
+            {
+                Some((b, why)) => {
+                    notes.push(format!(
+                        "{path}: the final stage ({final_label}) sets no USER and runs as its base image's user: `{b}` is a non-root base ({why})"
+                    ));
+                    None
+                }
+                None => Some((
+                    df.stages[last].line,
+                    format!(
+                        "the final stage ({final_label}) sets no USER: the image runs as the user of its base `{}`, which is not known to be non-root; add a non-root USER (a numeric UID such as 1001 works everywhere)",
+                        base.as_deref().unwrap_or("?")
+                    ),
+                )),
+            },
             Some(User {
                 value: Err(var),
                 line,
@@ -166,6 +180,20 @@ pub fn check(path: &str, df: &Dockerfile, options: &Options) -> FindingSet {
     }
     set.notes = notes;
     set
+}
+
+/// The external image the stage `index` is ultimately built from (following `FROM <stage>`),
+/// after substitution; `None` when it cannot be told.
+fn external_base(df: &Dockerfile, index: usize, globals: &Vars) -> Option<String> {
+    let mut at = index;
+    for _ in 0..df.stages.len() {
+        match base_stage(df, at, globals) {
+            Some(b) if b != at => at = b,
+            Some(_) => return None,
+            None => return substitute(&df.stages[at].from, globals).ok(),
+        }
+    }
+    None
 }
 
 /// The earlier stage `index` is built from, when its `FROM` (after substitution) names one.

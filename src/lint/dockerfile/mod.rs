@@ -12,6 +12,12 @@
 //! Multi-stage awareness: a stage built `FROM` an earlier stage inherits its user and
 //! environment, only the final stage's user matters, and only the stages the final image is
 //! built from contribute exposed ports.
+//!
+//! A final stage without `USER` runs as its base image's user. Bases whose publisher documents a
+//! non-root default user count as non-root ([`NONROOT_BASES`]: distroless `:nonroot` and
+//! `-nonroot` tags, Chainguard, Bitnami, nginx-unprivileged, Red Hat UBI runtimes): they are the
+//! CCT's own recommendation (EXI-ARCH-6), and a rule that fails them fails recommended practice.
+//! Any other base without `USER` cannot be shown non-root from the Dockerfile and is a finding.
 
 mod check;
 mod lex;
@@ -275,6 +281,76 @@ pub struct Options {
     pub rules: Vec<DockerRule>,
     /// Build arguments as the pipeline passes them (`--build-arg`), overriding `ARG` defaults.
     pub build_args: BTreeMap<String, String>,
+    /// More base images known to run as a non-root user (globs on the image as written, tag
+    /// included: `registry.example/base/*:*`), besides [`NONROOT_BASES`].
+    pub nonroot_bases: Vec<String>,
+}
+
+/// Base images whose publisher documents a non-root default user, as globs on the image name
+/// and tag (a leading `docker.io/` or `docker.io/library/` is ignored), each with its source.
+pub const NONROOT_BASES: &[(&str, &str)] = &[
+    (
+        "gcr.io/distroless/*:nonroot",
+        "distroless `nonroot` tags run as UID 65532",
+    ),
+    (
+        "gcr.io/distroless/*:*-nonroot",
+        "distroless `-nonroot` tags run as UID 65532",
+    ),
+    (
+        "cgr.dev/chainguard/*",
+        "Chainguard images run as a non-root user (65532) except their `-dev` variants",
+    ),
+    ("bitnami/*", "Bitnami non-root images run as UID 1001"),
+    (
+        "nginxinc/nginx-unprivileged*",
+        "nginx-unprivileged runs as UID 101 on port 8080",
+    ),
+    (
+        "ghcr.io/nginxinc/nginx-unprivileged*",
+        "nginx-unprivileged runs as UID 101 on port 8080",
+    ),
+    (
+        "registry.access.redhat.com/ubi*/*-*",
+        "Red Hat UBI language runtimes run as UID 1001 (OpenJDK as 185)",
+    ),
+    (
+        "registry.redhat.io/ubi*/*-*",
+        "Red Hat UBI language runtimes run as UID 1001 (OpenJDK as 185)",
+    ),
+];
+
+/// Bases that match a pattern above but run as root.
+const ROOT_EXCEPTIONS: &[&str] = &[
+    "bitnami/minideb*",
+    "cgr.dev/chainguard/*:*-dev",
+    "cgr.dev/chainguard/*:*-dev@*",
+    "registry.access.redhat.com/ubi*/ubi-*",
+    "registry.redhat.io/ubi*/ubi-*",
+];
+
+/// Why `image` runs as a non-root user by default, when it is a known non-root base.
+pub fn nonroot_base(image: &str, extra: &[String]) -> Option<String> {
+    let image = image.trim();
+    let name = image
+        .strip_prefix("docker.io/library/")
+        .or_else(|| image.strip_prefix("docker.io/"))
+        .or_else(|| image.strip_prefix("index.docker.io/"))
+        .unwrap_or(image);
+    let without_digest = name.split('@').next().unwrap_or(name);
+    let matches = |pattern: &str| {
+        crate::model::glob_match(pattern, name) || crate::model::glob_match(pattern, without_digest)
+    };
+    if ROOT_EXCEPTIONS.iter().any(|p| matches(p)) {
+        return None;
+    }
+    if let Some((_, why)) = NONROOT_BASES.iter().find(|(p, _)| matches(p)) {
+        return Some((*why).to_string());
+    }
+    extra
+        .iter()
+        .find(|p| matches(p))
+        .map(|p| format!("listed as a non-root base (`{p}`)"))
 }
 
 impl Options {

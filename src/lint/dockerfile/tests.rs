@@ -88,6 +88,7 @@ fn build_args_resolve_tags_and_rules_filter() {
     let options = Options {
         rules: vec![DockerRule::UnpinnedBaseImage],
         build_args: [("PYTHON_TAG".to_string(), "3.12-slim".to_string())].into(),
+        ..Options::default()
     };
     let got = findings(BAD, &options);
     let lines: Vec<u64> = got.iter().map(|(_, l, _)| *l).collect();
@@ -95,6 +96,7 @@ fn build_args_resolve_tags_and_rules_filter() {
     let options = Options {
         rules: vec![DockerRule::UnpinnedBaseImage],
         build_args: [("PYTHON_TAG".to_string(), "latest".to_string())].into(),
+        ..Options::default()
     };
     assert_eq!(findings(BAD, &options).len(), 3);
 }
@@ -190,4 +192,67 @@ fn malformed_input_is_an_error_not_a_panic() {
             let _ = check("x", &df, &Options::default());
         }
     }
+}
+
+#[test]
+fn recommended_non_root_bases_need_no_user_and_others_do() {
+    let final_stage = |from: &str, user: &str| {
+        format!(
+            "FROM golang:1.23 AS build\nRUN go build\nFROM {from}\n{user}COPY --from=build /app /app\n"
+        )
+    };
+    let pass = [
+        ("gcr.io/distroless/java21-debian12:nonroot", ""),
+        ("gcr.io/distroless/python3:nonroot", ""),
+        ("gcr.io/distroless/static-debian12:debug-nonroot", ""),
+        ("cgr.dev/chainguard/static:latest", ""),
+        ("bitnami/nginx:1.27.3", ""),
+        ("docker.io/bitnami/node:22", ""),
+        ("nginxinc/nginx-unprivileged:1.31-alpine", ""),
+        ("registry.access.redhat.com/ubi9/openjdk-21:1.21", ""),
+        ("debian:12", "USER 1001\n"),
+        ("debian:12", "USER 65532:0\n"),
+        ("debian:12", "USER app\n"),
+    ];
+    for (from, user) in pass {
+        let got = findings(&final_stage(from, user), &Options::default());
+        assert!(
+            got.iter().all(|(id, _, _)| id != "root-user"),
+            "{from} {user:?}: {got:?}"
+        );
+    }
+    let fail = [
+        ("debian:12", ""),
+        ("gcr.io/distroless/java21-debian12:latest", ""),
+        ("gcr.io/distroless/java21-debian12:debug", ""),
+        ("bitnami/minideb:bookworm", ""),
+        ("cgr.dev/chainguard/python:latest-dev", ""),
+        ("registry.access.redhat.com/ubi9/ubi-minimal:9.4", ""),
+        ("nginx:1.27", ""),
+        ("debian:12", "USER 0\n"),
+        ("gcr.io/distroless/python3:nonroot", "USER root\n"),
+    ];
+    for (from, user) in fail {
+        let got = findings(&final_stage(from, user), &Options::default());
+        assert!(
+            got.iter().any(|(id, _, _)| id == "root-user"),
+            "{from} {user:?}: {got:?}"
+        );
+    }
+    let own = Options {
+        nonroot_bases: vec!["registry.example/base/*".into()],
+        ..Options::default()
+    };
+    let text = final_stage("registry.example/base/jre:21", "");
+    assert!(
+        findings(&text, &Options::default())
+            .iter()
+            .any(|(id, _, _)| id == "root-user")
+    );
+    assert!(findings(&text, &own).is_empty());
+    let via_stage = "FROM gcr.io/distroless/static:nonroot AS base\nFROM base\nCOPY app /app\n";
+    assert!(
+        findings(via_stage, &Options::default()).is_empty(),
+        "the base is followed through stages"
+    );
 }

@@ -10,6 +10,7 @@ use super::containers::container_rules;
 use super::objects::object_rules;
 use super::pods::pod_rules;
 use super::quota::{pod_limits, quota_findings};
+use super::secrets::values_secrets;
 use super::workload::{Workload, entries, field, int, text};
 use super::{Manifests, Object, Options, Report, RuleId, TOOL, Totals};
 use crate::evidence::{Finding, Location, Severity};
@@ -97,6 +98,11 @@ pub(super) fn check(manifests: &Manifests, options: &Options) -> Report {
     let mut containers = 0u64;
     for object in objects {
         object_rules(&mut out, object);
+    }
+    if out.on(RuleId::PlainSecret) {
+        for (path, node) in &manifests.values {
+            values_secrets(&mut out, path, node);
+        }
     }
     let mut totals = Totals::default();
     let mut unknown_replicas = Vec::new();

@@ -1,6 +1,7 @@
 //! Rules on containers: resources, pull policy, privileges, and the images they run.
 
 use super::check::{Out, is_set, key_line};
+use super::secrets::env_secrets;
 use super::workload::{Container, Workload, field, int, items, path, text};
 use super::{Object, RuleId};
 use crate::evidence::Severity;
@@ -61,6 +62,9 @@ pub(super) fn container_rules(out: &mut Out<'_>, w: &Workload<'_>, c: &Container
         }
     }
     image_rules(out, o, c, what);
+    if out.on(RuleId::PlainSecret) {
+        env_secrets(out, w, c);
+    }
     if out.on(RuleId::SecurityContext)
         && let Some(sc) = c.get("securityContext")
     {
@@ -111,7 +115,7 @@ pub(super) fn container_rules(out: &mut Out<'_>, w: &Workload<'_>, c: &Container
             .get("securityContext")
             .and_then(|sc| field(sc, "readOnlyRootFilesystem"))
             .is_some_and(|n| matches!(n.kind, NodeKind::Bool(true)));
-        if !ro {
+        if !ro && !mounts_writable_volume(w, c) {
             out.push(
                 RuleId::ReadOnlyRoot,
                 RuleId::ReadOnlyRoot.severity(),
@@ -119,11 +123,33 @@ pub(super) fn container_rules(out: &mut Out<'_>, w: &Workload<'_>, c: &Container
                 c.line(),
                 name,
                 format!(
-                    "{what} root filesystem is writable; set securityContext.readOnlyRootFilesystem: true and mount writable paths (/tmp) as emptyDir volumes"
+                    "{what} mounts no writable volume: the platform runs containers with a read-only root filesystem (EXI-ARCH-18), so mount the paths it writes to (/tmp) as emptyDir volumes, or set readOnlyRootFilesystem: true to show it runs that way"
                 ),
             );
         }
     }
+}
+
+/// Whether the container mounts a volume it can write to (emptyDir, a claim, an ephemeral
+/// volume): where a container on a read-only root filesystem writes.
+fn mounts_writable_volume(w: &Workload<'_>, c: &Container<'_>) -> bool {
+    let writable: Vec<String> = items(field(w.spec, "volumes"))
+        .iter()
+        .filter(|v| {
+            ["emptyDir", "persistentVolumeClaim", "ephemeral"]
+                .iter()
+                .any(|k| field(v, k).is_some())
+        })
+        .filter_map(|v| field(v, "name").and_then(text))
+        .collect();
+    items(c.get("volumeMounts")).iter().any(|m| {
+        let read_only =
+            field(m, "readOnly").is_some_and(|n| matches!(n.kind, NodeKind::Bool(true)));
+        !read_only
+            && field(m, "name")
+                .and_then(text)
+                .is_some_and(|n| writable.contains(&n))
+    })
 }
 
 pub(super) fn image_rules(out: &mut Out<'_>, o: &Object, c: &Container<'_>, what: &str) {

@@ -17,6 +17,7 @@ mod objects;
 mod pods;
 mod quantity;
 mod quota;
+mod secrets;
 mod workload;
 
 use schemars::JsonSchema;
@@ -56,7 +57,16 @@ impl Object {
 #[derive(Debug, Clone, Default)]
 pub struct Manifests {
     pub objects: Vec<Object>,
+    /// Helm values files (`values*.yaml` documents that are not objects), kept for the
+    /// committed-secret rule: a literal password in values ends up in a Deployment.
+    pub values: Vec<(String, Node)>,
     pub notes: Vec<String>,
+}
+
+/// A Helm values file, by its name (`values.yaml`, `values-dso.yaml`, `values.prod.yml`).
+pub fn is_values_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }
 
 /// Reads every YAML document of `text` (a file at `path`) and adds its Kubernetes objects.
@@ -79,12 +89,20 @@ pub fn load(path: &str, text: &str, into: &mut Manifests) -> Result<(), ParseErr
     })?;
     let sources = helm_sources(text);
     let mut skipped = 0usize;
+    let values_file = is_values_file(path);
     for doc in docs {
         match &doc.kind {
             NodeKind::Null => {}
             NodeKind::Map(_) => {
-                let Some(object) = object(doc, path, &sources) else {
-                    skipped += 1;
+                let Some(object) = object(doc.clone(), path, &sources) else {
+                    if values_file {
+                        into.notes.push(format!(
+                            "{path}: Helm values, read for literal credentials (CPN-K8S-13)"
+                        ));
+                        into.values.push((path.to_string(), doc));
+                    } else {
+                        skipped += 1;
+                    }
                     continue;
                 };
                 if object.kind == "List" {
@@ -212,7 +230,8 @@ pub enum RuleId {
     /// PersistentVolumeClaims under 1 Ti.
     #[serde(rename = "CPN-K8S-12")]
     PvcSize,
-    /// No plain Secret with data.
+    /// No secret committed in plain text: a Secret with data, a literal credential in a
+    /// container's `env` or in a Helm values file.
     #[serde(rename = "CPN-K8S-13")]
     PlainSecret,
     /// Every workload selected by a NetworkPolicy.
@@ -221,7 +240,8 @@ pub enum RuleId {
     /// Sum of limits within the quota.
     #[serde(rename = "CPN-K8S-15")]
     Quota,
-    /// Read-only root filesystem.
+    /// Writes go to volumes: a writable volume mounted (emptyDir on /tmp), or a read-only root
+    /// filesystem declared.
     #[serde(rename = "CPN-K8S-16")]
     ReadOnlyRoot,
     /// CronJob history limits and short names.

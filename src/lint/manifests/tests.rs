@@ -304,8 +304,9 @@ fn a_folder_of_plain_manifests_with_a_list_and_a_values_file() {
     );
     assert_eq!(
         m.notes,
-        ["values.yaml: 1 YAML document without `apiVersion` and `kind` skipped"]
+        ["values.yaml: Helm values, read for literal credentials (CPN-K8S-13)"]
     );
+    assert_eq!(m.values.len(), 1);
     let np = m
         .objects
         .iter()
@@ -477,4 +478,109 @@ fn a_large_render_is_counted_exactly() {
         1_000,
         "half the namespaces have a policy"
     );
+}
+
+#[test]
+fn literal_credentials_in_env_and_helm_values_are_committed_secrets() {
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: harbor.example/p/api:1.0.0
+          env:
+            - {name: PG_PASSWORD, value: passworddemo}
+            - {name: PG_USER, value: demo}
+            - name: API_TOKEN
+              valueFrom: {secretKeyRef: {name: api, key: token}}
+            - {name: SMTP_PASSWORD, value: '$(FROM_SECRET)'}
+            - {name: DB_PASSWORD, value: 'vault:secret/data/api#db'}
+";
+    let values = "postgresql:
+  auth:
+    postgresPassword: passworddemo
+    existingSecret: ''
+    secretKeys: {adminPasswordKey: postgres-password}
+  password: ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]
+app:
+  token: '{{ .Values.global.token }}'
+";
+    let mut m = Manifests::default();
+    load("render.yaml", deploy, &mut m).unwrap();
+    load("chart/values.yaml", values, &mut m).unwrap();
+    let options = Options {
+        rules: vec![RuleId::PlainSecret],
+        ..Options::default()
+    };
+    let got: Vec<(String, u64, String)> = check(&m, &options)
+        .findings
+        .findings
+        .into_iter()
+        .map(|f| {
+            let l = f.location.unwrap();
+            (l.path, l.line.unwrap(), f.message)
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!((got[0].0.as_str(), got[0].1), ("chart/values.yaml", 3));
+    assert!(
+        got[0].2.contains("postgresql.auth.postgresPassword"),
+        "{}",
+        got[0].2
+    );
+    assert_eq!((got[1].0.as_str(), got[1].1), ("render.yaml", 12));
+    assert!(got[1].2.contains("env `PG_PASSWORD`"), "{}", got[1].2);
+    assert!(
+        got.iter().all(|(_, _, msg)| !msg.contains("passworddemo")),
+        "the value never shows"
+    );
+}
+
+#[test]
+fn a_writable_volume_or_a_read_only_root_satisfies_the_read_only_rule() {
+    let pod = |extra: &str, volumes: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n    - name: c\n      image: a:1\n{extra}{volumes}"
+        )
+    };
+    let cases = [
+        ("", "", 1),
+        (
+            "      securityContext: {readOnlyRootFilesystem: true}\n",
+            "",
+            0,
+        ),
+        (
+            "      volumeMounts: [{name: tmp, mountPath: /tmp}]\n",
+            "  volumes: [{name: tmp, emptyDir: {}}]\n",
+            0,
+        ),
+        (
+            "      volumeMounts: [{name: cfg, mountPath: /etc/app}]\n",
+            "  volumes: [{name: cfg, configMap: {name: app}}]\n",
+            1,
+        ),
+        (
+            "      volumeMounts: [{name: tmp, mountPath: /tmp, readOnly: true}]\n",
+            "  volumes: [{name: tmp, emptyDir: {}}]\n",
+            1,
+        ),
+    ];
+    for (extra, volumes, want) in cases {
+        let mut m = Manifests::default();
+        load("p.yaml", &pod(extra, volumes), &mut m).unwrap();
+        let options = Options {
+            rules: vec![RuleId::ReadOnlyRoot],
+            ..Options::default()
+        };
+        assert_eq!(
+            check(&m, &options).findings.total(),
+            want,
+            "{extra}{volumes}"
+        );
+    }
 }

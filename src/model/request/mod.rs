@@ -10,6 +10,7 @@ pub mod github;
 pub mod gitlab;
 pub mod harbor;
 pub mod http;
+pub mod loki;
 pub mod prometheus;
 pub mod sampling;
 pub mod sonarqube;
@@ -45,6 +46,7 @@ macro_rules! endpoint_kinds {
 
 endpoint_kinds! {
     Prometheus = "prometheus", "a Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics); answers `metric` checks";
+    Loki = "loki", "a Loki query API (Loki, an Observatorium logs tenant, Grafana's datasource proxy); answers `logs` checks";
     Alertmanager = "alertmanager", "an Alertmanager API v2; answers `alerts` checks";
     Http = "http", "any HTTP service; answers `http-json` and `http-health` checks";
     Sonarqube = "sonarqube", "a SonarQube server; answers `quality-gate` and `sonar-measures` checks";

@@ -84,6 +84,9 @@ pub struct Query {
     pub q: Option<f64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ignore_nan: bool,
+    /// What an answer with no series means, when the rule says it is a legitimate value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent_means: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Sampling>,
 }

@@ -14,6 +14,9 @@ use serde_json::Value as Json;
 use crate::evidence::{Missing, MissingReason, Value, ValueSet};
 use crate::model::request::prometheus::Reduce;
 
+/// The series key of an empty answer read through `absent_means`.
+pub const ABSENT_KEY: &str = "(no series)";
+
 /// A reduction with its parameter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Reducer {
@@ -43,6 +46,20 @@ pub fn parse_response(
     content_type: Option<&str>,
     reduce: Reducer,
     shown: &str,
+) -> Result<ValueSet, Missing> {
+    parse_answer(body, http_status, content_type, reduce, shown, None)
+}
+
+/// [`parse_response`], where an answer with no series means `absent_means` when it is set: the
+/// rule says that, for this query, no series is a legitimate zero (no error ever logged, no
+/// drift ever recorded). Without it, no series is `empty`, never a pass.
+pub fn parse_answer(
+    body: &[u8],
+    http_status: u16,
+    content_type: Option<&str>,
+    reduce: Reducer,
+    shown: &str,
+    absent_means: Option<f64>,
 ) -> Result<ValueSet, Missing> {
     let api: ApiResponse = match serde_json::from_slice(body) {
         Ok(api) => api,
@@ -91,6 +108,18 @@ pub fn parse_response(
         values.notes.push(format!("Prometheus info: {}", text(i)));
     }
     let data = api.data.unwrap_or(Json::Null);
+    data_values(&data, reduce, shown, absent_means, values)
+}
+
+/// The `data` of a query answer (`{resultType, result}`, vector, matrix, scalar or string) →
+/// values keyed by series; shared with the Loki API, whose metric answers have the same shape.
+pub fn data_values(
+    data: &Json,
+    reduce: Reducer,
+    shown: &str,
+    absent_means: Option<f64>,
+    mut values: ValueSet,
+) -> Result<ValueSet, Missing> {
     let result_type = data.get("resultType").and_then(Json::as_str).unwrap_or("");
     let result = data.get("result").unwrap_or(&Json::Null);
     let bad = |what: &str| {
@@ -181,6 +210,17 @@ pub fn parse_response(
         values.notes.push(format!(
             "{histograms} series hold native histograms, which have no single value: wrap the query in histogram_quantile(), histogram_count() or histogram_sum()"
         ));
+    }
+    if values.values.is_empty()
+        && histograms == 0
+        && let Some(zero) = absent_means
+    {
+        values.values.insert(ABSENT_KEY.into(), Value::Number(zero));
+        values.notes.push(format!(
+            "the query returned no series, read as {} (the rule's `absent_means`)",
+            crate::evidence::format_number(zero)
+        ));
+        return Ok(values);
     }
     if values.values.is_empty() {
         return Err(Missing::new(
@@ -400,6 +440,24 @@ mod tests {
             parse(nan_range, 200, LAST).unwrap_err().reason,
             MissingReason::Empty
         );
+    }
+
+    #[test]
+    fn no_series_is_a_value_only_when_the_rule_says_so() {
+        let empty = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+        let v = parse_answer(empty.as_bytes(), 200, None, LAST, "u", Some(0.0)).unwrap();
+        assert_eq!(num(&v, ABSENT_KEY), 0.0);
+        assert!(v.notes[0].contains("absent_means"), "{:?}", v.notes);
+        let nan = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}}"#;
+        assert_eq!(
+            parse_answer(nan.as_bytes(), 200, None, LAST, "u", Some(0.0))
+                .unwrap_err()
+                .reason,
+            MissingReason::Empty,
+            "NaN is no data, not an absent series"
+        );
+        let err = r#"{"status":"error","errorType":"bad_data","error":"x"}"#;
+        assert!(parse_answer(err.as_bytes(), 400, None, LAST, "u", Some(0.0)).is_err());
     }
 
     #[test]

@@ -23,7 +23,9 @@ use crate::evidence::{Evidence, Missing, MissingReason, ValueSet};
 use crate::fetch::client::{self, Client, Request as HttpRequest};
 use crate::model::request::prometheus::{Query, Reduce, Request};
 
-pub use answer::{Reducer, parse_response, reduce_points, series_key};
+pub use answer::{
+    ABSENT_KEY, Reducer, data_values, parse_answer, parse_response, reduce_points, series_key,
+};
 
 /// PromQL longer than this (URL-encoded) goes by POST, below proxies' URL limits.
 const MAX_GET_QUERY: usize = 2000;
@@ -115,12 +117,13 @@ async fn once(base: &str, q: &Query, spec: &Source, client: &Client) -> Result<V
         }
         (other, _) => Reducer::Simple(other),
     };
-    parse_response(
+    parse_answer(
         &response.body,
         response.status.as_u16(),
         response.content_type().as_deref(),
         reduce,
         &response.shown,
+        q.absent_means,
     )
 }
 
