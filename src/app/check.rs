@@ -78,8 +78,23 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     let (live, needs): (Vec<Need>, Vec<Need>) = needs
         .into_iter()
         .partition(|n| args.offline && is_live(n, &loaded.config));
+    let (baseline_source, baseline_override) =
+        super::baseline::source(args.baseline.as_deref(), &loaded.config)?;
     let runtime = runtime(2)?;
-    let mut fetched = runtime.block_on(fetch::gather(needs, &loaded.config, &options, judge));
+    let baseline_client = crate::fetch::client::Client::new(&options);
+    let (mut fetched, baseline) = runtime.block_on(async {
+        tokio::join!(
+            fetch::gather(needs, &loaded.config, &options, judge),
+            super::baseline::read(
+                baseline_source.as_ref(),
+                &loaded.config.root,
+                &baseline_client,
+                loaded.config.project.as_deref(),
+                &plan.pack,
+                args.offline,
+            )
+        )
+    });
     for need in live {
         let why = format!("{need} needs a live system, and this run is --offline");
         fetched
@@ -87,9 +102,16 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             .insert(need, Err(Missing::new(MissingReason::Offline, why)));
     }
 
-    let mut verdict = eval::evaluate(&plan, &fetched.evidence, &loaded.config.waivers, today);
+    let mut verdict = eval::evaluate_against(
+        &plan,
+        &fetched.evidence,
+        &loaded.config.waivers,
+        today,
+        &baseline,
+    );
     verdict.project = loaded.config.project.clone();
     let mut overrides = loaded.overrides.clone();
+    overrides.extend(baseline_override);
     overrides.append(&mut verdict.overrides);
     verdict.overrides = overrides;
     verdict.evaluated_at = Some(

@@ -116,7 +116,12 @@ impl Baseline {
                 (
                     r.id.clone(),
                     RuleBefore {
-                        metrics: r.metrics.clone(),
+                        metrics: r
+                            .metrics
+                            .iter()
+                            .filter(|(k, _)| !is_comparison(k))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
                         keys: r.keys.clone(),
                     },
                 )
@@ -159,55 +164,57 @@ pub(super) fn classified(m: &Measurement) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// Adds the comparison metrics to `m` (or says why they are unavailable), and returns what the
-/// result shows of it. `wanted` are the metrics the rule's criteria name.
+/// Adds the comparison metrics to `m` and returns what the result shows of them. `wanted` are
+/// the metrics the rule's criteria name: when one of them is a comparison and there is no usable
+/// baseline, the rule cannot be judged, and the error says why (the baseline's own reason:
+/// not found, stale, another project's...).
 pub(super) fn compare(
     m: &mut Measurement,
     rule_id: &str,
     family: Family,
     wanted: &[&str],
     state: &BaselineState,
-) -> Option<Comparison> {
-    let needs = wanted.iter().any(|w| is_comparison(w));
+) -> Result<Option<Comparison>, Missing> {
+    // A check may measure a comparison itself (SonarQube's history gives `coverage_delta`, its
+    // new-code metrics are `new_*`): only a wanted comparison nothing measured needs a baseline.
+    let needs = wanted
+        .iter()
+        .any(|w| is_comparison(w) && !m.metrics.contains_key(*w));
     let before = match state {
         BaselineState::Available(b) => match b.rules.get(rule_id) {
             Some(r) => r,
-            None => {
-                if needs {
-                    let why = format!(
+            None if needs => {
+                return Err(Missing::new(
+                    MissingReason::NotFound,
+                    format!(
                         "the baseline {} has no result for {rule_id} (a rule new at this stage, or a baseline of another stage)",
                         b.record.location
-                    );
-                    unavailable(m, wanted, &why);
-                }
-                return None;
+                    ),
+                ));
             }
+            None => return Ok(None),
         },
-        BaselineState::None => {
-            if needs {
-                unavailable(
-                    m,
-                    wanted,
-                    "comparing needs a baseline: pass --baseline PATH (an earlier JSON verdict) or set `baseline:` in gonogo.yaml",
-                );
-            }
-            return None;
+        BaselineState::None if needs => {
+            return Err(Missing::new(
+                MissingReason::NotConfigured,
+                "comparing needs a baseline: pass --baseline PATH (an earlier JSON verdict) or set `baseline:` in gonogo.yaml",
+            ));
         }
-        BaselineState::Unavailable(_, missing) => {
-            if needs {
-                unavailable(m, wanted, &missing.to_string());
-            }
-            return None;
-        }
+        BaselineState::Unavailable(_, missing) if needs => return Err(missing.clone()),
+        BaselineState::None | BaselineState::Unavailable(..) => return Ok(None),
     };
     let mut out = Comparison::default();
     let now: Vec<(String, Value)> = m
         .metrics
         .iter()
+        .filter(|(k, _)| !is_comparison(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for (name, value) in now {
         let delta = format!("{name}_delta");
+        if m.metrics.contains_key(&delta) {
+            continue;
+        }
         match (&value, before.metrics.get(&name)) {
             (Value::Number(a), Some(Value::Number(b))) if a.is_finite() && b.is_finite() => {
                 m.set(&delta, a - b);
@@ -249,11 +256,81 @@ pub(super) fn compare(
     out.new = new;
     out.gone = gone;
     out.new_keys = new_keys.into_iter().take(NEW_KEYS_SHOWN).collect();
-    Some(out)
+    Ok(Some(out))
 }
 
-fn unavailable(m: &mut Measurement, wanted: &[&str], why: &str) {
-    for w in wanted.iter().filter(|w| is_comparison(w)) {
-        m.unavailable.insert((*w).to_string(), why.to_string());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sonar_like() -> Measurement {
+        let mut m = Measurement::default();
+        m.set("coverage", 80.0);
+        m.set("coverage_delta", -0.5);
+        m.set("new_coverage", 91.0);
+        m
+    }
+
+    fn baseline_with(rule: &str, coverage: f64) -> BaselineState {
+        let mut metrics = BTreeMap::new();
+        metrics.insert("coverage".to_string(), Value::Number(coverage));
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            rule.to_string(),
+            RuleBefore {
+                metrics,
+                keys: KeySet::default(),
+            },
+        );
+        BaselineState::Available(Box::new(Baseline {
+            record: BaselineRecord {
+                location: "before.json".into(),
+                sha256: String::new(),
+                evaluated_at: None,
+                project: None,
+                pack: String::new(),
+                stage: None,
+                error: None,
+            },
+            rules,
+        }))
+    }
+
+    #[test]
+    fn a_comparison_the_check_measured_needs_no_baseline() {
+        let mut m = sonar_like();
+        let wanted = ["coverage_delta", "new_coverage"];
+        let got = compare(&mut m, "R", Family::Plain, &wanted, &BaselineState::None);
+        assert_eq!(got.unwrap(), None);
+        assert_eq!(m.metrics["coverage_delta"], Value::Number(-0.5));
+    }
+
+    #[test]
+    fn a_comparison_nothing_measured_needs_a_baseline() {
+        let mut m = sonar_like();
+        let got = compare(
+            &mut m,
+            "R",
+            Family::Plain,
+            &["new_failed"],
+            &BaselineState::None,
+        );
+        assert_eq!(got.unwrap_err().reason, MissingReason::NotConfigured);
+    }
+
+    #[test]
+    fn a_baseline_does_not_overwrite_what_the_check_measured() {
+        let mut m = sonar_like();
+        let got = compare(
+            &mut m,
+            "R",
+            Family::Plain,
+            &["coverage_delta"],
+            &baseline_with("R", 70.0),
+        );
+        assert!(got.unwrap().is_some());
+        assert_eq!(m.metrics["coverage_delta"], Value::Number(-0.5));
+        assert!(!m.metrics.contains_key("coverage_delta_delta"));
+        assert!(!m.metrics.contains_key("new_coverage_delta"));
     }
 }

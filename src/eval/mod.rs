@@ -244,9 +244,18 @@ fn evaluate_rule(
                 .chain(&planned.prefer)
                 .map(|c| c.metric.as_str())
                 .collect();
-            result.comparison =
-                baseline::compare(&mut m, &rule.id, rule.check.family(), &wanted, baseline);
-            judge(planned, &mut result, m)
+            match baseline::compare(&mut m, &rule.id, rule.check.family(), &wanted, baseline) {
+                Ok(comparison) => {
+                    result.comparison = comparison;
+                    result.metrics = m.metrics.clone();
+                    judge(planned, &mut result, m)
+                }
+                Err(missing) if missing.reason == MissingReason::Offline => {
+                    result.message = missing.detail;
+                    Outcome::Offline
+                }
+                Err(missing) => missing_outcome(planned, &mut result, missing),
+            }
         }
     };
     result.outcome = outcome;

@@ -35,8 +35,8 @@ const FORMATS: &[Format] = &[
             "}}]}]}",
         ),
         ignored_slot: (
-            r#"{"runs":[{"invocations":"#,
-            r#","results":[{"ruleId":"R"}]}]}"#,
+            r#"{"runs":[{"invocations":[{"toolExecutionNotifications":"#,
+            r#"}],"results":[{"ruleId":"R"}]}]}"#,
         ),
         wrong_type: (
             r#"{"runs":[{"results":3}]}"#,
@@ -55,7 +55,7 @@ const FORMATS: &[Format] = &[
         ),
         ignored_slot: (
             r#"{"SchemaVersion":2,"Metadata":"#,
-            r#","Results":[{"Vulnerabilities":[{"VulnerabilityID":"X"}]}]}"#,
+            r#","Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"X"}]}]}"#,
         ),
         wrong_type: (
             r#"{"SchemaVersion":2,"Results":3}"#,

@@ -19,6 +19,8 @@ mod cli;
 // found correct (docs/guarantees.md).
 mod adversarial;
 
+mod baseline;
+
 // The binary in CI roles: several reports from one check, GitHub step files and annotations,
 // `gonogo publish` of a verdict written by an earlier job.
 mod ci;

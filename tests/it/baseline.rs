@@ -1,0 +1,196 @@
+//! Baselines end to end: a first run's JSON verdict becomes the next run's baseline, and rules
+//! that compare (`new_failed`, `<metric>_delta`) judge what changed; every way a baseline can be
+//! unusable leaves exactly those rules inconclusive, with the reason.
+
+use serde_json::Value;
+
+use crate::support::{self, Project, status};
+
+const PACK: &str = r#"
+pack: team
+title: T
+stages: [{number: 1, id: one, title: One}]
+rules:
+  - id: T-NEW
+    title: No new failing test
+    why: w
+    reference: r
+    level: fail
+    check: {kind: tests}
+    expect: {new_failed: "== 0"}
+  - id: T-COUNT
+    title: The suite does not shrink
+    why: w
+    reference: r
+    level: fail
+    check: {kind: tests}
+    expect: {total_delta: ">= 0"}
+  - id: T-PLAIN
+    title: Something ran
+    why: w
+    reference: r
+    level: warn
+    check: {kind: tests}
+"#;
+
+fn junit(cases: &[(&str, bool)]) -> String {
+    let body: String = cases
+        .iter()
+        .map(|(name, ok)| {
+            if *ok {
+                format!(r#"<testcase classname="c" name="{name}"/>"#)
+            } else {
+                format!(
+                    r#"<testcase classname="c" name="{name}"><failure message="boom"/></testcase>"#
+                )
+            }
+        })
+        .collect();
+    format!(
+        r#"<testsuite name="s" tests="{}">{body}</testsuite>"#,
+        cases.len()
+    )
+}
+
+fn project(extra: &str, cases: &[(&str, bool)]) -> Project {
+    let p = Project::new();
+    p.write("team.yaml", PACK)
+        .write(
+            "gonogo.yaml",
+            &format!(
+                "project: demo\npack: team\nrules: [team.yaml]\nstage: one\nsources:\n  tests: {{path: junit.xml}}\n{extra}"
+            ),
+        )
+        .write("junit.xml", &junit(cases));
+    p
+}
+
+/// Runs once and keeps the verdict as `base.json`.
+fn baseline_of(p: &Project) -> Value {
+    let (_, v) = p.check_json(&["-o", "base.json"]);
+    v
+}
+
+fn message<'a>(v: &'a Value, id: &str) -> &'a str {
+    support::result(v, id)["message"].as_str().unwrap_or("")
+}
+
+#[test]
+fn without_a_baseline_only_comparing_rules_are_inconclusive() {
+    let p = project("", &[("a", true), ("b", false)]);
+    let (code, v) = p.check_json(&[]);
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(status(&v, "T-NEW"), "inconclusive");
+    assert!(message(&v, "T-NEW").contains("--baseline"), "{v}");
+    assert_eq!(
+        support::result(&v, "T-NEW")["outcome"]["reason"],
+        "not_configured"
+    );
+    assert_eq!(
+        status(&v, "T-PLAIN"),
+        "warn",
+        "judged as without baselines: {v}"
+    );
+    assert!(v.get("baseline").is_none_or(Value::is_null), "{v}");
+}
+
+#[test]
+fn known_failures_pass_new_ones_fail_and_are_named() {
+    let p = project("", &[("a", true), ("b", false)]);
+    baseline_of(&p);
+
+    let (code, v) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 0, "the known failure is not new: {v}");
+    let r = support::result(&v, "T-NEW");
+    assert_eq!(r["metrics"]["new_failed"], 0.0, "{r}");
+    assert_eq!(r["metrics"]["still_failed"], 1.0, "{r}");
+    assert_eq!(v["baseline"]["project"], "demo", "{v}");
+    assert_eq!(v["baseline"]["sha256"].as_str().unwrap().len(), 64, "{v}");
+
+    p.write("junit.xml", &junit(&[("a", false), ("b", false)]));
+    let (code, v) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 1, "{v}");
+    let r = support::result(&v, "T-NEW");
+    assert_eq!(r["metrics"]["new_failed"], 1.0, "{r}");
+    assert!(
+        r["comparison"]["new_keys"].to_string().contains("c.a"),
+        "the new failure is named: {r}"
+    );
+
+    p.write("junit.xml", &junit(&[("a", true)]));
+    let (code, v) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 1, "a test went missing: {v}");
+    assert_eq!(status(&v, "T-COUNT"), "fail");
+    assert_eq!(
+        support::result(&v, "T-COUNT")["metrics"]["total_delta"],
+        -1.0
+    );
+    assert_eq!(support::result(&v, "T-NEW")["metrics"]["fixed"], 1.0);
+}
+
+#[test]
+fn an_unusable_baseline_says_why() {
+    let p = project("", &[("a", true)]);
+    baseline_of(&p);
+    let other = std::fs::read_to_string(p.path().join("base.json"))
+        .unwrap()
+        .replace("\"project\": \"demo\"", "\"project\": \"other\"");
+    p.write("other.json", &other)
+        .write("garbage.json", "{\"schema_version\": 1,");
+    for (file, reason, words) in [
+        ("absent.json", "not_found", "absent.json"),
+        (
+            "garbage.json",
+            "parse_error",
+            "not a gonogo JSON verdict (line 1",
+        ),
+        ("other.json", "wrong_kind", "project `other`, not `demo`"),
+    ] {
+        let (code, v) = p.check_json(&["--baseline", file]);
+        assert_eq!(code, 3, "{file}: {v}");
+        let r = support::result(&v, "T-NEW");
+        assert_eq!(r["outcome"]["reason"], reason, "{file}: {r}");
+        assert!(
+            r["message"].as_str().unwrap().contains(words),
+            "{file}: {r}"
+        );
+        assert_eq!(status(&v, "T-PLAIN"), "pass", "{file}");
+        assert!(v["baseline"]["error"].is_string(), "{file}: {v}");
+    }
+}
+
+#[test]
+fn a_configured_baseline_obeys_max_age_on_its_evaluation_time() {
+    let p = project("baseline: {path: base.json, max_age: 1d}\n", &[("a", true)]);
+    let (_, first) = p.check_json(&["-o", "base.json"]);
+    assert_eq!(status(&first, "T-NEW"), "inconclusive", "{first}");
+    let (code, v) = p.check_json(&[]);
+    assert_eq!(code, 0, "a fresh baseline: {v}");
+
+    let text = std::fs::read_to_string(p.path().join("base.json")).unwrap();
+    let old = text.replace(
+        first["evaluated_at"].as_str().unwrap(),
+        "2020-01-01T00:00:00Z",
+    );
+    assert_ne!(old, text);
+    p.write("base.json", &old);
+    let (code, v) = p.check_json(&[]);
+    assert_eq!(code, 3, "{v}");
+    let r = support::result(&v, "T-NEW");
+    assert_eq!(r["outcome"]["reason"], "stale", "{r}");
+    assert!(r["message"].as_str().unwrap().contains("2020-01-01"), "{r}");
+}
+
+#[test]
+fn replacing_the_configured_baseline_is_recorded() {
+    let p = project("baseline: {path: base.json}\n", &[("a", true)]);
+    baseline_of(&p);
+    std::fs::copy(p.path().join("base.json"), p.path().join("mine.json")).unwrap();
+    let (code, v) = p.check_json(&["--baseline", "mine.json"]);
+    assert_eq!(code, 0, "{v}");
+    let overrides = v["overrides"].to_string();
+    assert!(
+        overrides.contains("baseline") && overrides.contains("--baseline"),
+        "{v}"
+    );
+}
