@@ -111,6 +111,7 @@ fn under_github_actions_check_writes_summary_outputs_and_annotations() {
         .current_dir(example())
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("RUNNER_TEMP", dir.path())
         .args(["check", "--format", "json"])
         .output()
         .unwrap();

@@ -54,8 +54,8 @@ const FORMATS: &[Format] = &[
             "}]}]}",
         ),
         ignored_slot: (
-            r#"{"SchemaVersion":2,"Metadata":"#,
-            r#","Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"X"}]}]}"#,
+            r#"{"SchemaVersion":2,"Metadata":{"RepoTags":"#,
+            r#"},"Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"X"}]}]}"#,
         ),
         wrong_type: (
             r#"{"SchemaVersion":2,"Results":3}"#,
