@@ -4,9 +4,15 @@
 //! SARIF indexes its rules, hostile text stays inert, and the output never depends on the run.
 
 use gonogo::eval::Verdict;
-use gonogo::report::{ReportFormat, render_report};
+use gonogo::report::{Options, ReportFormat, render_report};
 
 use crate::support::{fixture, fixture_verdict as verdict};
+
+const STRICT: Options = Options {
+    strict: true,
+    verbose: false,
+    lang: gonogo::i18n::Lang::En,
+};
 
 #[test]
 fn the_verdict_reads_back_unchanged() {
@@ -19,27 +25,43 @@ fn the_verdict_reads_back_unchanged() {
 
 #[test]
 fn snapshot_markdown() {
-    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Markdown, false));
+    insta::assert_snapshot!(render_report(
+        &verdict(),
+        ReportFormat::Markdown,
+        &Options::default()
+    ));
 }
 
 #[test]
 fn snapshot_junit() {
-    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Junit, false));
+    insta::assert_snapshot!(render_report(
+        &verdict(),
+        ReportFormat::Junit,
+        &Options::default()
+    ));
 }
 
 #[test]
 fn snapshot_codequality() {
-    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Codequality, false));
+    insta::assert_snapshot!(render_report(
+        &verdict(),
+        ReportFormat::Codequality,
+        &Options::default()
+    ));
 }
 
 #[test]
 fn snapshot_sarif() {
-    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Sarif, false));
+    insta::assert_snapshot!(render_report(
+        &verdict(),
+        ReportFormat::Sarif,
+        &Options::default()
+    ));
 }
 
 #[test]
 fn snapshot_dotenv() {
-    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Dotenv, true));
+    insta::assert_snapshot!(render_report(&verdict(), ReportFormat::Dotenv, &STRICT));
 }
 
 #[test]
@@ -54,8 +76,8 @@ fn every_format_is_deterministic() {
         ReportFormat::Dotenv,
     ] {
         assert_eq!(
-            render_report(&verdict(), f, false),
-            render_report(&verdict(), f, false),
+            render_report(&verdict(), f, &Options::default()),
+            render_report(&verdict(), f, &Options::default()),
             "{f:?}"
         );
     }
@@ -63,7 +85,7 @@ fn every_format_is_deterministic() {
 
 #[test]
 fn junit_is_well_formed_with_one_case_per_rule() {
-    let xml = render_report(&verdict(), ReportFormat::Junit, false);
+    let xml = render_report(&verdict(), ReportFormat::Junit, &Options::default());
     let mut reader = quick_xml::Reader::from_str(&xml);
     let (mut cases, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
     loop {
@@ -95,8 +117,12 @@ fn junit_is_well_formed_with_one_case_per_rule() {
 
 #[test]
 fn code_quality_issues_have_what_gitlab_requires_and_stable_unique_fingerprints() {
-    let json: serde_json::Value =
-        serde_json::from_str(&render_report(&verdict(), ReportFormat::Codequality, false)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render_report(
+        &verdict(),
+        ReportFormat::Codequality,
+        &Options::default(),
+    ))
+    .unwrap();
     let issues = json.as_array().unwrap();
     // T-01: 2 items, T-02: 12 items, T-03: one rule-level issue; nothing for pass/waived/info/inconclusive.
     assert_eq!(issues.len(), 15);
@@ -119,19 +145,31 @@ fn code_quality_issues_have_what_gitlab_requires_and_stable_unique_fingerprints(
     // Rewording an item does not change its fingerprint; moving it does.
     let mut v = verdict();
     v.results[0].items[0].text = "failed differently".into();
-    let reworded: serde_json::Value =
-        serde_json::from_str(&render_report(&v, ReportFormat::Codequality, false)).unwrap();
+    let reworded: serde_json::Value = serde_json::from_str(&render_report(
+        &v,
+        ReportFormat::Codequality,
+        &Options::default(),
+    ))
+    .unwrap();
     assert_eq!(reworded[0]["fingerprint"], issues[0]["fingerprint"]);
     v.results[0].items[0].location.as_mut().unwrap().line = Some(43);
-    let moved: serde_json::Value =
-        serde_json::from_str(&render_report(&v, ReportFormat::Codequality, false)).unwrap();
+    let moved: serde_json::Value = serde_json::from_str(&render_report(
+        &v,
+        ReportFormat::Codequality,
+        &Options::default(),
+    ))
+    .unwrap();
     assert_ne!(moved[0]["fingerprint"], issues[0]["fingerprint"]);
 }
 
 #[test]
 fn sarif_has_one_run_with_the_gate_rules_and_indexed_results() {
-    let json: serde_json::Value =
-        serde_json::from_str(&render_report(&verdict(), ReportFormat::Sarif, false)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render_report(
+        &verdict(),
+        ReportFormat::Sarif,
+        &Options::default(),
+    ))
+    .unwrap();
     assert_eq!(json["version"], "2.1.0");
     let runs = json["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
@@ -156,8 +194,8 @@ fn sarif_has_one_run_with_the_gate_rules_and_indexed_results() {
 fn dotenv_carries_the_exit_code_of_the_mode() {
     let mut v = verdict();
     v.decision = gonogo::eval::Decision::GoWithWarnings;
-    let lax = render_report(&v, ReportFormat::Dotenv, false);
-    let strict = render_report(&v, ReportFormat::Dotenv, true);
+    let lax = render_report(&v, ReportFormat::Dotenv, &Options::default());
+    let strict = render_report(&v, ReportFormat::Dotenv, &STRICT);
     assert!(lax.contains("GONOGO_DECISION=go_with_warnings\n"));
     assert!(lax.contains("GONOGO_EXIT_CODE=0\n"));
     assert!(strict.contains("GONOGO_EXIT_CODE=2\n"));
@@ -165,7 +203,7 @@ fn dotenv_carries_the_exit_code_of_the_mode() {
 
 #[test]
 fn markdown_keeps_hostile_text_inert_and_fits_a_budget() {
-    let md = render_report(&verdict(), ReportFormat::Markdown, false);
+    let md = render_report(&verdict(), ReportFormat::Markdown, &Options::default());
     assert!(!md.contains("<html>"));
     assert!(!md.contains("@team"));
     assert!(!md.contains("[here](http://x)"));
