@@ -176,3 +176,42 @@ cause-rule-count = { $n } { $n ->
    *[other] rules
 }:
 action-fix-source = complete `sources.{ $source }` in gonogo.yaml or set what it names (or run `gonogo check --offline` until the service exists)
+
+## Configuration errors (gonogo.yaml, rule files, the command line)
+
+diag-help = help:
+diag-problems = { $n } { $n ->
+    [one] problem
+   *[other] problems
+} found
+diag-unknown-key = unknown key `{ $name }` at { $at }
+diag-unknown-value = unknown value `{ $name }` at { $at }
+diag-expected-one-of = expected one of: { $list }
+diag-did-you-mean = did you mean `{ $candidate }`?
+diag-top-level = the top level
+config-not-found-hint = run `gonogo init` to write one, or pass --config PATH
+config-invalid-yaml = invalid YAML: { $message }
+config-not-a-mapping = gonogo.yaml must be a mapping (`stage: ...`, `sources: ...`)
+config-version = unsupported `version`: this gonogo reads version 1
+config-sources-mapping = `sources` must be a mapping of names to sources
+config-waiver-reason = a waiver needs a non-empty `reason`
+config-waiver-too-long = this waiver runs { $days } days from today ({ $today }); waivers run at most { $max } days
+config-waiver-too-long-help = set an earlier `expires` and revisit it then, or raise the limit with `waivers: {"{"}max_days: N, list: [...]{"}"}`
+config-known-kinds = known kinds: { $list }
+config-unknown-kind = unknown source kind `{ $kind }`
+config-secret-header = `{ $name }` carries a secret and must not be written in gonogo.yaml
+config-secret-header-help = use `auth: {"{"}header: {"{"}name: ..., value_env: MY_TOKEN{"}}"}` so the value comes from the environment
+config-not-a-url = `{ $url }` is not an http(s) URL (nor `$VARIABLE` naming one)
+config-needs-url = a `{ $kind }` source needs the `url` of its API
+load-rule-file = cannot read rule file { $path }: { $error }
+load-pack-override = --pack/GONOGO_PACK `{ $asked }` is not the pack { $file } declares (`{ $declared }`): the command line cannot choose another pack; change `pack:` in { $file } if the project changes packs
+load-unknown-pack = unknown pack `{ $pack }`
+load-known-packs = known packs: { $list }
+load-waiver-unknown-rule = waiver names unknown rule `{ $rule }`
+load-environment-loosened = --environment/GONOGO_ENVIRONMENT nonprod would judge as non-production a project { $file } declares `environment: prod`; the command line can only tighten (nonprod → prod)
+load-stage-lowered = --stage/GONOGO_STAGE { $asked } is earlier than the stage { $file } declares ({ $declared }); the command line can only raise the stage. Change `stage:` in { $file } if the project moved back
+load-no-stage = no stage declared
+load-no-stage-help = add `stage: <number or name>` to gonogo.yaml, or pass --stage
+note-no-config-explain = note: no { $file } here: showing the default pack `{ $pack }` with its default variables
+note-no-config-rules = note: no { $file } here, and none is needed: these are the packs built into gonogo
+config-not-found = cannot read { $file }: no such file

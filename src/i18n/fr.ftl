@@ -185,3 +185,42 @@ cause-rule-count = { $n } { $n ->
    *[other] règles
 } :
 action-fix-source = complétez `sources.{ $source }` dans gonogo.yaml ou définissez ce qu'elle nomme (ou lancez `gonogo check --offline` tant que le service n'existe pas)
+
+## Erreurs de configuration (gonogo.yaml, fichiers de règles, ligne de commande)
+
+diag-help = aide :
+diag-problems = { $n } { $n ->
+    [one] problème trouvé
+   *[other] problèmes trouvés
+}
+diag-unknown-key = clé inconnue `{ $name }` dans { $at }
+diag-unknown-value = valeur inconnue `{ $name }` dans { $at }
+diag-expected-one-of = attendu parmi : { $list }
+diag-did-you-mean = vouliez-vous dire `{ $candidate }` ?
+diag-top-level = la racine du fichier
+config-not-found-hint = `gonogo init` en écrit un, ou passez --config CHEMIN
+config-invalid-yaml = YAML invalide : { $message }
+config-not-a-mapping = gonogo.yaml doit être un dictionnaire (`stage: ...`, `sources: ...`)
+config-version = `version` non prise en charge : ce gonogo lit la version 1
+config-sources-mapping = `sources` doit associer des noms à des sources
+config-waiver-reason = une dérogation exige une raison (`reason`) non vide
+config-waiver-too-long = cette dérogation court { $days } jours à partir d'aujourd'hui ({ $today }) ; une dérogation dure au plus { $max } jours
+config-waiver-too-long-help = fixez une échéance (`expires`) plus proche et réexaminez-la alors, ou relevez la limite avec `waivers: {"{"}max_days: N, list: [...]{"}"}`
+config-known-kinds = types connus : { $list }
+config-unknown-kind = type de source inconnu `{ $kind }`
+config-secret-header = `{ $name }` porte un secret et ne doit pas être écrit dans gonogo.yaml
+config-secret-header-help = utilisez `auth: {"{"}header: {"{"}name: ..., value_env: MON_JETON{"}}"}` pour que la valeur vienne de l'environnement
+config-not-a-url = `{ $url }` n'est pas une URL http(s) (ni une `$VARIABLE` qui en contient une)
+config-needs-url = une source `{ $kind }` a besoin de l'`url` de son API
+load-rule-file = impossible de lire le fichier de règles { $path } : { $error }
+load-pack-override = --pack/GONOGO_PACK `{ $asked }` n'est pas le référentiel que déclare { $file } (`{ $declared }`) : la ligne de commande ne peut pas en choisir un autre ; modifiez `pack:` dans { $file } si le projet change de référentiel
+load-unknown-pack = référentiel inconnu `{ $pack }`
+load-known-packs = référentiels connus : { $list }
+load-waiver-unknown-rule = la dérogation nomme une règle inconnue `{ $rule }`
+load-environment-loosened = --environment/GONOGO_ENVIRONMENT nonprod jugerait hors production un projet que { $file } déclare `environment: prod` ; la ligne de commande ne peut que durcir (nonprod → prod)
+load-stage-lowered = --stage/GONOGO_STAGE { $asked } précède l'étape que déclare { $file } ({ $declared }) ; la ligne de commande ne peut que relever l'étape. Modifiez `stage:` dans { $file } si le projet revient en arrière
+load-no-stage = aucune étape déclarée
+load-no-stage-help = ajoutez `stage: <numéro ou nom>` à gonogo.yaml, ou passez --stage
+note-no-config-explain = remarque : pas de { $file } ici : voici le référentiel par défaut `{ $pack }` avec ses variables par défaut
+note-no-config-rules = remarque : pas de { $file } ici, et il n'en faut pas : voici les référentiels intégrés à gonogo
+config-not-found = { $file } introuvable dans ce dossier

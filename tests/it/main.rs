@@ -15,6 +15,10 @@ mod support;
 // The binary driven as a user would: exit codes, stages, waivers, overrides, configuration errors.
 mod cli;
 
+// A new user's first hour: rules without a gonogo.yaml, the short first verdict, French, the
+// offline pre-release run, the HTML page.
+mod first_hour;
+
 // The binary in CI roles: several reports from one check, GitHub step files and annotations,
 // `gonogo publish` of a verdict written by an earlier job.
 mod ci;
