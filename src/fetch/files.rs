@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use globset::{GlobBuilder, GlobMatcher};
 use sha2::{Digest, Sha256};
 
-use super::resolve_path;
+use super::{Progress, resolve_path};
 use crate::evidence::{Document, Evidence, Missing, MissingReason};
 use crate::model::InputRecord;
 use crate::parse::format::{Format, detect};
@@ -208,6 +208,7 @@ pub(super) fn read_documents(
     root: &Path,
     patterns: &[String],
     max_each: u64,
+    progress: &dyn Progress,
 ) -> Result<(Evidence, Vec<InputRecord>), Missing> {
     let files = expand_globs(root, patterns)?;
     if files.is_empty() {
@@ -233,7 +234,9 @@ pub(super) fn read_documents(
     let mut docs = Vec::with_capacity(files.len());
     let mut records = Vec::with_capacity(files.len());
     let mut total = 0u64;
-    for path in &files {
+    let shown = FileProgress::new(progress, &patterns.join(", "), files.len());
+    for (i, path) in files.iter().enumerate() {
+        shown.advance(i);
         let (evidence, record) = read_document(root, &relative(root, path), max_each)?;
         total += record.size;
         if total > MAX_DOCUMENTS_TOTAL {
@@ -250,6 +253,7 @@ pub(super) fn read_documents(
         }
         records.push(record);
     }
+    shown.advance(files.len());
     Ok((Evidence::Documents(docs), records))
 }
 
@@ -347,15 +351,56 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How old and how large a source's files may be.
+pub(super) struct SourceLimits {
+    pub max_age: Option<Duration>,
+    pub max_size: u64,
+}
+
+/// Shows the reading of a large set of files as progress (`reading N files for …`), and
+/// nothing for a small one; finished when dropped, so every early return closes it.
+struct FileProgress<'a> {
+    progress: Option<&'a dyn Progress>,
+    task: String,
+    total: u64,
+}
+
+impl<'a> FileProgress<'a> {
+    fn new(progress: &'a dyn Progress, what: &str, files: usize) -> FileProgress<'a> {
+        let large = files >= super::PROGRESS_FILES;
+        FileProgress {
+            progress: large.then_some(progress),
+            task: format!("reading {files} files for {what}"),
+            total: files as u64,
+        }
+    }
+
+    /// `done` files are read.
+    fn advance(&self, done: usize) {
+        if let Some(p) = self.progress {
+            p.advance(&self.task, done as u64, self.total);
+        }
+    }
+}
+
+impl Drop for FileProgress<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.progress {
+            p.finish(&self.task);
+        }
+    }
+}
+
 /// Reads every file of a source, detects or applies the format, and merges the evidence.
 pub(super) fn read_source(
     name: &str,
     root: &Path,
     patterns: &[String],
     format: Option<Format>,
-    max_age: Option<Duration>,
-    max_size: u64,
+    limits: SourceLimits,
+    progress: &dyn Progress,
 ) -> Result<(Evidence, Format, Vec<InputRecord>), Missing> {
+    let SourceLimits { max_age, max_size } = limits;
     let files = expand_globs(root, patterns)?;
     if files.is_empty() {
         return Err(Missing::new(
@@ -369,7 +414,9 @@ pub(super) fn read_source(
     }
     let mut merged: Option<(Evidence, Format)> = None;
     let mut records = Vec::with_capacity(files.len());
-    for path in &files {
+    let shown = FileProgress::new(progress, &format!("source `{name}`"), files.len());
+    for (i, path) in files.iter().enumerate() {
+        shown.advance(i);
         let display = relative(root, path);
         let (file, meta) =
             crate::read::open(path, max_size).map_err(|e| read_error(e, "a report"))?;
@@ -420,6 +467,7 @@ pub(super) fn read_source(
             Some((acc, first)) => (merge(acc, evidence, &display)?, first),
         });
     }
+    shown.advance(files.len());
     let (evidence, fmt) = merged.expect("at least one file was read");
     Ok((evidence, fmt, records))
 }
@@ -528,4 +576,74 @@ pub fn read_source_file(
         .map_err(|e| read_error(e, "a report"))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     parse_reader(&display, &mut reader, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Records what a read reported.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl Progress for Recorder {
+        fn step(&self, task: &str, what: &str) {
+            self.0.lock().unwrap().push(format!("{task}: {what}"));
+        }
+        fn finish(&self, task: &str) {
+            self.0.lock().unwrap().push(format!("{task}: finished"));
+        }
+        fn advance(&self, task: &str, done: u64, total: u64) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{task}: {done}/{total}"));
+        }
+    }
+
+    fn junit_files(n: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("r")).unwrap();
+        for i in 0..n {
+            std::fs::write(
+                dir.path().join(format!("r/TEST-{i:04}.xml")),
+                format!("<testsuite name=\"s{i}\" tests=\"1\"><testcase name=\"t\"/></testsuite>"),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_large_file_set_reports_its_reading_and_a_small_one_does_not() {
+        let n = super::super::PROGRESS_FILES;
+        let dir = junit_files(n);
+        let rec = Recorder::default();
+        let limits = SourceLimits {
+            max_age: None,
+            max_size: 1 << 20,
+        };
+        let (_, _, records) = read_source(
+            "tests",
+            dir.path(),
+            &["r/*.xml".to_string()],
+            None,
+            limits,
+            &rec,
+        )
+        .unwrap();
+        assert_eq!(records.len(), n);
+        let events = rec.0.lock().unwrap().clone();
+        let task = format!("reading {n} files for source `tests`");
+        assert_eq!(events.first().unwrap(), &format!("{task}: 0/{n}"));
+        assert_eq!(events[events.len() - 2], format!("{task}: {n}/{n}"));
+        assert_eq!(events.last().unwrap(), &format!("{task}: finished"));
+
+        let small = junit_files(3);
+        let rec = Recorder::default();
+        read_documents(small.path(), &["r/*.xml".to_string()], 1 << 20, &rec).unwrap();
+        assert!(rec.0.lock().unwrap().is_empty());
+    }
 }
