@@ -27,9 +27,10 @@ pub(super) const MAX_CONFIG_BYTES: u64 = 8 * 1024 * 1024;
 
 fn overrides(args: &ConfigArgs) -> Overrides {
     Overrides {
-        stage: args.stage.clone(),
+        // An empty value is no value: CI templates pass `GONOGO_STAGE: ""` when none is asked.
+        stage: args.stage.clone().filter(|s| !s.trim().is_empty()),
         environment: args.environment.map(Into::into),
-        pack: args.pack.clone(),
+        pack: args.pack.clone().filter(|s| !s.trim().is_empty()),
         project: None,
         vars: args.vars.clone(),
     }

@@ -215,3 +215,4 @@ load-no-stage-help = add `stage: <number or name>` to gonogo.yaml, or pass --sta
 note-no-config-explain = note: no { $file } here: showing the default pack `{ $pack }` with its default variables
 note-no-config-rules = note: no { $file } here, and none is needed: these are the packs built into gonogo
 config-not-found = cannot read { $file }: no such file
+html-listed-only = paths matched, not read

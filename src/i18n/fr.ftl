@@ -224,3 +224,4 @@ load-no-stage-help = ajoutez `stage: <numéro ou nom>` à gonogo.yaml, ou passez
 note-no-config-explain = remarque : pas de { $file } ici : voici le référentiel par défaut `{ $pack }` avec ses variables par défaut
 note-no-config-rules = remarque : pas de { $file } ici, et il n'en faut pas : voici les référentiels intégrés à gonogo
 config-not-found = { $file } introuvable dans ce dossier
+html-listed-only = chemins trouvés, non lus

@@ -55,11 +55,20 @@ pub fn cause(verdict: &Verdict, rule: &RuleResult) -> Option<Cause> {
     {
         return None;
     }
-    let need = verdict
+    // The verdict records the needs of the judged stage; a next-stage preview's rule may need
+    // one it does not, read back from the rule's own evidence text.
+    let parsed;
+    let need = match verdict
         .sources
         .iter()
         .find(|s| s.need.to_string() == rule.evidence)
-        .map(|s| &s.need);
+    {
+        Some(s) => Some(&s.need),
+        None => {
+            parsed = need_from_display(&rule.evidence);
+            parsed.as_ref()
+        }
+    };
     let message = detail_of(rule);
     let (subject, detail) = match need {
         Some(Need::Source(s)) if absent(reason, message) => {
@@ -98,6 +107,29 @@ pub fn cause(verdict: &Verdict, rule: &RuleResult) -> Option<Cause> {
 /// unset variable is configured, and another cause).
 pub fn absent(reason: MissingReason, detail: &str) -> bool {
     reason == MissingReason::NotConfigured && detail.starts_with("no source `")
+}
+
+/// The [`Need`] a rule's `evidence` text names (the inverse of `Need`'s `Display`). A query's
+/// request is not read back (only its source's name matters here); `None` when the text is not
+/// one `Display` writes.
+pub fn need_from_display(text: &str) -> Option<Need> {
+    if let Some(rest) = text.strip_prefix("source `") {
+        let end = rest.find('`')?;
+        let (name, after) = (&rest[..end], &rest[end + 1..]);
+        return match after.strip_prefix(" query ") {
+            Some(request) => Some(Need::Query {
+                source: name.to_string(),
+                request: request.to_string(),
+            }),
+            None if after.is_empty() => Some(Need::Source(name.to_string())),
+            None => None,
+        };
+    }
+    if let Some(paths) = text.strip_prefix("files ") {
+        return Some(Need::Files(paths.split(", ").map(str::to_string).collect()));
+    }
+    text.strip_prefix("file ")
+        .map(|p| Need::Document(p.to_string()))
 }
 
 /// The rule's message without the reason it starts with (`not found: ` + detail).
@@ -299,6 +331,23 @@ mod tests {
             "https://u@h:1: timed out after 10s"
         );
         assert_eq!(without_path("no url here"), "no url here");
+    }
+
+    #[test]
+    fn needs_read_back_from_their_display() {
+        for need in [
+            Need::Source("tests".into()),
+            Need::Document("onboarding.yaml".into()),
+            Need::Files(vec!["a/*.yaml".into(), "b/**".into()]),
+            Need::Query {
+                source: "app".into(),
+                request: "{\"path\":\"/health\"}".into(),
+            },
+        ] {
+            assert_eq!(need_from_display(&need.to_string()), Some(need.clone()));
+        }
+        assert_eq!(need_from_display("source `x` and more"), None);
+        assert_eq!(need_from_display("something else"), None);
     }
 
     #[test]

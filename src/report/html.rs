@@ -543,7 +543,12 @@ fn evidence(out: &mut String, v: &Verdict, lang: Lang) {
                 out,
                 "<tr><td class=\"mono\">{}</td><td colspan=\"5\" class=\"sub\">{}</td></tr>",
                 esc(&first_line(&need, 160)),
-                esc(&first_line(s.error.as_deref().unwrap_or(""), 300))
+                esc(&first_line(
+                    &s.error
+                        .clone()
+                        .unwrap_or_else(|| t!(lang, "html-listed-only")),
+                    300
+                ))
             );
             continue;
         }

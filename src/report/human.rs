@@ -301,7 +301,9 @@ fn cause_action(cause: &causes::Cause, r: &RuleResult, lang: Lang) -> String {
         (Subject::Endpoint(s), _) if absent => {
             t!(lang, "action-add-endpoint-source", source = s.as_str())
         }
-        (_, Some(MissingReason::NotConfigured)) => t!(lang, "action-fix-source", source = source),
+        (Subject::Report(_) | Subject::Endpoint(_), Some(MissingReason::NotConfigured)) => {
+            t!(lang, "action-fix-source", source = source)
+        }
         (Subject::File(p), Some(MissingReason::NotFound)) => {
             t!(lang, "action-create-file", path = p.as_str())
         }
