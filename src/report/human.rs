@@ -172,7 +172,7 @@ const GROUP_MARK: &str = "\u{0}";
 fn section(out: &mut String, v: &Verdict, rules: &[&RuleResult], compact: bool, o: &Options) {
     if o.verbose || compact {
         for r in rules {
-            rule(out, v, r, compact, o.lang);
+            rule(out, v, r, compact, o);
         }
         return;
     }
@@ -181,7 +181,7 @@ fn section(out: &mut String, v: &Verdict, rules: &[&RuleResult], compact: bool, 
             Some(cause) => cause_block(out, v, cause, &g.rules, o.lang),
             None => {
                 for r in g.rules {
-                    rule(out, v, r, false, o.lang);
+                    rule(out, v, r, false, o);
                 }
             }
         }
@@ -329,7 +329,10 @@ fn measured(c: &CriterionResult) -> String {
     }
 }
 
-fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, lang: Lang) {
+/// One rule. With `-v`, everything as recorded; otherwise the criteria that were not met (the
+/// ones met say nothing a reader must act on) and no `not met: …` line repeating them.
+fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Options) {
+    let lang = o.lang;
     let level = paint(DIM, &format!("[{}]", r.level.as_str()));
     let title = crate::report::rule_title(r, lang);
     if compact {
@@ -349,10 +352,16 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, lang: Lang
         return;
     }
     let _ = writeln!(out, "  {}  {title} {level}", paint(BOLD, &r.id));
-    if !r.message.is_empty() {
+    let unmet = r.criteria.iter().any(|c| c.ok != Some(true));
+    let repeats_criteria = r.message.starts_with("not met: ") && unmet;
+    if !r.message.is_empty() && (o.verbose || !repeats_criteria) {
         let _ = writeln!(out, "      {}", rule_message(r, lang));
     }
-    for c in &r.criteria {
+    for c in r
+        .criteria
+        .iter()
+        .filter(|c| o.verbose || !unmet || c.ok != Some(true))
+    {
         let mark = match c.ok {
             Some(true) => paint(GREEN, &t!(lang, "criterion-ok")),
             Some(false) if c.preferred => paint(YELLOW, &t!(lang, "criterion-short")),

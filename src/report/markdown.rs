@@ -411,13 +411,17 @@ fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
         let _ = writeln!(out, "{chart}");
     }
 
+    let tool = match super::project_link() {
+        Some(url) => format!("[{}]({url})", escape(&v.tool)),
+        None => escape(&v.tool),
+    };
     let _ = writeln!(
         out,
         "<sub>{}</sub>",
         t!(
             lang,
             "md-footer",
-            tool = escape(&v.tool),
+            tool = tool,
             date = v.evaluated_on.to_string()
         )
     );

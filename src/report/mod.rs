@@ -105,6 +105,13 @@ pub fn render_report(verdict: &Verdict, format: ReportFormat, options: &Options)
     }
 }
 
+/// Where gonogo lives publicly: `repository` in Cargo.toml, the one place to set it. Empty
+/// until the project has a public home; reports then link to nothing.
+pub fn project_link() -> Option<&'static str> {
+    let url = env!("CARGO_PKG_REPOSITORY");
+    (!url.is_empty()).then_some(url)
+}
+
 /// The decision in words: `GO`, `GO (with warnings)`, `NO-GO`, `INCONCLUSIVE` (English is
 /// [`Decision::label`]).
 pub fn decision_label(d: Decision, lang: Lang) -> String {
