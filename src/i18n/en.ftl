@@ -216,3 +216,4 @@ note-no-config-explain = note: no { $file } here: showing the default pack `{ $p
 note-no-config-rules = note: no { $file } here, and none is needed: these are the packs built into gonogo
 config-not-found = cannot read { $file }: no such file
 html-listed-only = paths matched, not read
+waiver-head = { $rule } { $scope }: { $usage }

@@ -225,3 +225,4 @@ note-no-config-explain = remarque : pas de { $file } ici : voici le référentie
 note-no-config-rules = remarque : pas de { $file } ici, et il n'en faut pas : voici les référentiels intégrés à gonogo
 config-not-found = { $file } introuvable dans ce dossier
 html-listed-only = chemins trouvés, non lus
+waiver-head = { $rule } { $scope } : { $usage }

@@ -375,12 +375,15 @@ fn grid(out: &mut String, v: &Verdict, lang: Lang) {
                     out,
                     "<span class=\"chip {}\" title=\"{}\">{}</span>",
                     outcome_class(&r.outcome),
-                    esc(&format!(
-                        "{} — {}: {}",
-                        rule_title(r, lang),
-                        outcome_label(r, lang),
-                        first_line(&rule_message(r, lang), 200)
-                    )),
+                    esc(&{
+                        let message = first_line(&rule_message(r, lang), 200);
+                        let head = format!("{} — {}", rule_title(r, lang), outcome_label(r, lang));
+                        if message.is_empty() {
+                            head
+                        } else {
+                            format!("{head}: {message}")
+                        }
+                    }),
                     esc(&r.id)
                 );
             }
@@ -544,9 +547,10 @@ fn evidence(out: &mut String, v: &Verdict, lang: Lang) {
                 "<tr><td class=\"mono\">{}</td><td colspan=\"5\" class=\"sub\">{}</td></tr>",
                 esc(&first_line(&need, 160)),
                 esc(&first_line(
-                    &s.error
-                        .clone()
-                        .unwrap_or_else(|| t!(lang, "html-listed-only")),
+                    &s.error.clone().unwrap_or_else(|| match s.need {
+                        crate::model::Need::Files(_) => t!(lang, "html-listed-only"),
+                        _ => "—".to_string(),
+                    }),
                     300
                 ))
             );

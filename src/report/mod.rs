@@ -233,17 +233,21 @@ pub fn waiver_line(w: &crate::eval::WaiverStatus, lang: Lang) -> String {
         Some(p) => t!(lang, "waiver-scope-match", pattern = p.as_str()),
         None => t!(lang, "waiver-scope-rule"),
     };
-    let scope = format!(" {scope}");
-    format!(
-        "{}{scope}: {} — {}{}{}",
-        ww.rule,
-        t!(
+    let head = t!(
+        lang,
+        "waiver-head",
+        rule = ww.rule.as_str(),
+        scope = scope,
+        usage = t!(
             lang,
             "waiver-uses-until",
             uses = w.uses,
             expires = ww.expires.to_string(),
             days = w.days_left
-        ),
+        )
+    );
+    format!(
+        "{head} — {}{}{}",
         ww.reason,
         ww.ticket
             .as_ref()

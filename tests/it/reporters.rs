@@ -222,3 +222,112 @@ fn markdown_keeps_hostile_text_inert_and_fits_a_budget() {
         "the decision survives truncation"
     );
 }
+
+/// The fixed verdict with the pack's stages and a sampled metric rule, as a live run writes them.
+fn with_path_and_metric() -> Verdict {
+    use gonogo::eval::{CriterionResult, Outcome};
+    use gonogo::evidence::Value;
+    let mut v = verdict();
+    v.stages = ["dev", "test", "sandbox", "production"]
+        .iter()
+        .zip(1..)
+        .map(|(id, number)| gonogo::model::Stage {
+            number,
+            id: (*id).to_string(),
+            title: format!("The {id} stage"),
+            gate: String::new(),
+        })
+        .collect();
+    let mut r = v.results[0].clone();
+    r.id = "T-09".into();
+    r.title = "Error ratio settles after the deployment".into();
+    r.check = "metric".into();
+    r.outcome = Outcome::Pass;
+    r.message = String::new();
+    r.items.clear();
+    r.items_total = 0;
+    r.criteria = vec![CriterionResult {
+        criterion: "value < 0.01".into(),
+        metric: "value".into(),
+        measured: Some(Value::Number(0.004)),
+        ok: Some(true),
+        preferred: false,
+    }];
+    r.notes = vec!["sampled 5 time(s) over 2m 0s: 5 met `until`, the last 3 in a row".into()];
+    v.results.push(r);
+    v
+}
+
+#[test]
+fn snapshot_html() {
+    insta::assert_snapshot!(render_report(
+        &with_path_and_metric(),
+        ReportFormat::Html,
+        &Options::default()
+    ));
+}
+
+#[test]
+fn snapshot_human_in_french() {
+    let fr = Options {
+        lang: gonogo::i18n::Lang::Fr,
+        ..Options::default()
+    };
+    let text = render_report(&verdict(), ReportFormat::Human, &fr);
+    insta::assert_snapshot!(without_styles(&text));
+}
+
+/// The text without its ANSI styles (the terminal's stream strips them off a TTY).
+fn without_styles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn markdown_draws_the_stage_path_and_charts_measured_values() {
+    let md = render_report(
+        &with_path_and_metric(),
+        ReportFormat::Markdown,
+        &Options::default(),
+    );
+    assert!(
+        md.contains("① dev ✓ → ② test ✓ → **③ sandbox** → ④ production\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "```mermaid\nxychart-beta\n    title \"Measured values\"\n    x-axis [\"T-09 value\"]\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("    bar [0.004]\n```"), "{md}");
+    // Without live values there is no chart, and without the pack's stages no path.
+    let plain = render_report(&verdict(), ReportFormat::Markdown, &Options::default());
+    assert!(!plain.contains("mermaid") && !plain.contains(" → "));
+}
+
+#[test]
+fn html_charts_a_measured_value_against_its_threshold() {
+    let html = render_report(
+        &with_path_and_metric(),
+        ReportFormat::Html,
+        &Options::default(),
+    );
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(html.contains("stroke-dasharray"), "the threshold line");
+    assert!(html.contains("sampled 5 time(s)"));
+    // Untrusted text stays inert.
+    assert!(!html.contains("<html>:"), "an item's markup is escaped");
+}
