@@ -163,10 +163,12 @@ pub fn metrics_chart(v: &Verdict, lang: Lang) -> String {
         .collect();
     let values: Vec<String> = points.iter().map(|p| format_number(p.value)).collect();
     let max = points.iter().map(|p| p.value).fold(0.0_f64, f64::max);
+    let min = points.iter().map(|p| p.value).fold(0.0_f64, f64::min);
     format!(
-        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis 0 --> {}\n    bar [{}]\n```\n",
+        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis {} --> {}\n    bar [{}]\n```\n",
         t!(lang, "metrics-title").replace('"', "'"),
         labels.join(", "),
+        format_number(min * 1.1),
         format_number(if max > 0.0 { max * 1.1 } else { 1.0 }),
         values.join(", ")
     )
