@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::eval::Exit;
+use crate::i18n::Lang;
 use crate::model::EnvType;
 use crate::report::ReportFormat;
 
@@ -16,9 +17,14 @@ use crate::report::ReportFormat;
 )]
 #[command(after_help = Exit::HELP)]
 pub struct Cli {
-    /// More diagnostics on stderr (-v info, -vv debug); RUST_LOG works too.
+    /// More diagnostics on stderr (-v info, -vv debug), and `check` shows every rule in full
+    /// instead of grouping rules that share a cause; RUST_LOG works too.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// The language of reports and messages: fr or en (default: from LC_ALL, LC_MESSAGES or
+    /// LANG; English unless the locale is French).
+    #[arg(long, global = true, env = "GONOGO_LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -90,14 +96,14 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub struct CheckArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Report format on stdout: human, json, markdown, junit, codequality, sarif, dotenv.
+    /// Report format on stdout: human, json, markdown, junit, codequality, sarif, dotenv, html.
     #[arg(short, long, default_value = "human", value_parser = parse_report_format)]
     pub format: ReportFormat,
     /// Also write the JSON verdict to this file.
     #[arg(short, long, env = "GONOGO_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Also write a report to a file, `FORMAT=PATH` (repeatable): json, markdown, junit,
-    /// codequality, sarif, dotenv, human.
+    /// codequality, sarif, dotenv, human, html (one self-contained page).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<ReportArg>,
     /// Publish the verdict to the CI platform's API (GitHub check run and PR comment, GitLab MR
@@ -129,6 +135,10 @@ pub struct CheckArgs {
 pub struct ReportArg {
     pub format: ReportFormat,
     pub path: PathBuf,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
 }
 
 fn parse_report_format(s: &str) -> Result<ReportFormat, String> {

@@ -10,6 +10,8 @@ use std::fmt::{self, Write as _};
 
 use serde::de::DeserializeOwned;
 
+use crate::i18n::process_lang;
+use crate::t;
 use crate::yaml::{Span, SpanIndex, escape_pointer};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +78,7 @@ impl Diagnostics {
         items.dedup();
         let mut out = String::new();
         for d in &items {
-            let _ = writeln!(out, "error: {}", d.message);
+            let _ = writeln!(out, "{} {}", t!(process_lang(), "diag-error"), d.message);
             let _ = writeln!(out, "  --> {}:{}:{}", d.file, d.span.line, d.span.column);
             if let Some(line) = self
                 .sources
@@ -98,12 +100,12 @@ impl Diagnostics {
                 let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_at), "^".repeat(width));
             }
             if let Some(help) = &d.help {
-                let _ = writeln!(out, "  = help: {help}");
+                let _ = writeln!(out, "  = {} {help}", t!(process_lang(), "diag-help"));
             }
             out.push('\n');
         }
         let n = items.len();
-        let _ = write!(out, "{n} problem{} found", if n == 1 { "" } else { "s" });
+        let _ = write!(out, "{}", t!(process_lang(), "diag-problems", n = n));
         out
     }
 }
@@ -154,19 +156,28 @@ impl Doc<'_> {
             let at = at.strip_suffix(leaf.as_str()).unwrap_or(at);
             let pointer = format!("{at}{leaf}");
             let span = self.spans.key(&pointer);
-            let what = if message.starts_with("unknown variant") {
-                "value"
+            let id = if message.starts_with("unknown variant") {
+                "diag-unknown-value"
             } else {
-                "key"
+                "diag-unknown-key"
             };
-            let msg = format!("unknown {what} `{unknown}` at {}", display_path(at));
+            let msg = t!(
+                process_lang(),
+                id,
+                name = unknown.as_str(),
+                at = display_path(at)
+            );
             match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                Some(s) => diags.error_help(self.file, span, msg, format!("did you mean `{s}`?")),
+                Some(s) => diags.error_help(self.file, span, msg, did_you_mean_text(&s)),
                 None if !expected.is_empty() => diags.error_help(
                     self.file,
                     span,
                     msg,
-                    format!("expected one of: {}", expected.join(", ")),
+                    t!(
+                        process_lang(),
+                        "diag-expected-one-of",
+                        list = expected.join(", ")
+                    ),
                 ),
                 None => diags.error(self.file, span, msg),
             }
@@ -180,14 +191,23 @@ impl Doc<'_> {
     pub fn unknown_key(&self, pointer: &str, key: &str, known: &[&str], diags: &mut Diagnostics) {
         let child = format!("{pointer}/{}", escape_pointer(key));
         let span = self.spans.key(&child);
-        let msg = format!("unknown key `{key}` at {}", display_path(pointer));
+        let msg = t!(
+            process_lang(),
+            "diag-unknown-key",
+            name = key,
+            at = display_path(pointer)
+        );
         match did_you_mean(key, known.iter().copied()) {
-            Some(s) => diags.error_help(self.file, span, msg, format!("did you mean `{s}`?")),
+            Some(s) => diags.error_help(self.file, span, msg, did_you_mean_text(&s)),
             None => diags.error_help(
                 self.file,
                 span,
                 msg,
-                format!("expected one of: {}", known.join(", ")),
+                t!(
+                    process_lang(),
+                    "diag-expected-one-of",
+                    list = known.join(", ")
+                ),
             ),
         }
     }
@@ -207,10 +227,15 @@ impl Doc<'_> {
     }
 }
 
+/// "did you mean `x`?", in the process's language.
+pub fn did_you_mean_text(candidate: &str) -> String {
+    t!(process_lang(), "diag-did-you-mean", candidate = candidate)
+}
+
 /// `/sources/junit/path` → `sources.junit.path`; the root is `the top level`.
 pub fn display_path(pointer: &str) -> String {
     if pointer.is_empty() {
-        return "the top level".into();
+        return t!(process_lang(), "diag-top-level");
     }
     let mut out = String::new();
     for seg in pointer.trim_start_matches('/').split('/') {

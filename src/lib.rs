@@ -11,6 +11,7 @@ pub mod diag;
 pub mod eval;
 pub mod evidence;
 pub mod fetch;
+pub mod i18n;
 pub mod lint;
 pub mod model;
 pub mod parse;

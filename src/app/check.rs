@@ -44,7 +44,7 @@ fn is_live(need: &Need, config: &crate::config::Config) -> bool {
     }
 }
 
-pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
+pub(super) fn check(args: &CheckArgs, ui: super::Ui) -> Result<Exit, Failure> {
     let today = today();
     let loaded = load(&args.config, today)?;
     let stage = loaded.stage()?.clone();
@@ -120,6 +120,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
             .map_or_else(|_| String::new(), |t| t.to_string()),
     );
     verdict.record_sources(&fetched.sources, &plan);
+    verdict.stages = loaded.pack.pack.stages.clone();
     if let Some(np) = &next_plan {
         verdict.next = Some(eval::preview(
             &verdict,
@@ -131,6 +132,11 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
     }
 
     let strict = args.strict || loaded.config.output.strict;
+    let render = report::Options {
+        strict,
+        verbose: ui.verbose,
+        lang: ui.lang,
+    };
     let env = CiEnv::from_process();
     let output = args
         .output
@@ -154,9 +160,9 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit, Failure> {
         write_file(path, &report::json::render(&verdict))?;
     }
     for ReportArg { format, path } in &args.reports {
-        write_file(path, &report::render_report(&verdict, *format, strict))?;
+        write_file(path, &report::render_report(&verdict, *format, &render))?;
     }
-    print(&report::render_report(&verdict, args.format, strict));
+    print(&report::render_report(&verdict, args.format, &render));
 
     if env.is_github_actions() {
         let (commands, errors) = publish::github::write_step_files(

@@ -16,8 +16,10 @@ use super::Failure;
 use crate::cli::ConfigArgs;
 use crate::config::{self, Config, Overrides};
 use crate::diag::Diagnostics;
+use crate::i18n::process_lang;
 use crate::model::{AppliedOverride, EnvType, Stage, StageRef};
 use crate::rules::{self, Catalog, LoadedFile, Plan};
+use crate::t;
 use crate::yaml::Span;
 
 /// Largest configuration or rule file read.
@@ -25,9 +27,10 @@ pub(super) const MAX_CONFIG_BYTES: u64 = 8 * 1024 * 1024;
 
 fn overrides(args: &ConfigArgs) -> Overrides {
     Overrides {
-        stage: args.stage.clone(),
+        // An empty value is no value: CI templates pass `GONOGO_STAGE: ""` when none is asked.
+        stage: args.stage.clone().filter(|s| !s.trim().is_empty()),
         environment: args.environment.map(Into::into),
-        pack: args.pack.clone(),
+        pack: args.pack.clone().filter(|s| !s.trim().is_empty()),
         project: None,
         vars: args.vars.clone(),
     }
@@ -59,9 +62,13 @@ pub fn load(args: &ConfigArgs, today: Date) -> Result<Loaded, Failure> {
 pub(super) fn load_or_defaults(args: &ConfigArgs, today: Date) -> Result<Loaded, Failure> {
     if args.config.as_os_str() == config::DEFAULT_FILE && !args.config.exists() {
         super::eprint(&format!(
-            "note: no {} here: showing the default pack `{}` with its default variables\n",
-            config::DEFAULT_FILE,
-            args.pack.as_deref().unwrap_or(crate::model::DEFAULT_PACK)
+            "{}\n",
+            t!(
+                process_lang(),
+                "note-no-config-explain",
+                file = config::DEFAULT_FILE,
+                pack = args.pack.as_deref().unwrap_or(crate::model::DEFAULT_PACK)
+            )
         ));
         return load_with(Config::defaults(&args.config, &overrides(args)));
     }
@@ -81,7 +88,12 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
             Err(e) => diags.error(
                 &file,
                 Span { line: 1, column: 1 },
-                format!("cannot read rule file {}: {e}", path.display()),
+                t!(
+                    process_lang(),
+                    "load-rule-file",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                ),
             ),
         }
     }
@@ -89,9 +101,12 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
     if let Some(p) = &config.overrides.pack
         && *p != config.pack
     {
-        return Err(Failure::Usage(format!(
-            "--pack/GONOGO_PACK `{p}` is not the pack {file} declares (`{}`): the command line cannot choose another pack; change `pack:` in {file} if the project changes packs",
-            config.pack
+        return Err(Failure::Usage(t!(
+            process_lang(),
+            "load-pack-override",
+            asked = p.as_str(),
+            file = file.as_str(),
+            declared = config.pack.as_str()
         )));
     }
     let mut vars = config.vars.clone();
@@ -116,8 +131,12 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
         diags.error_help(
             &file,
             Span { line: 1, column: 1 },
-            format!("unknown pack `{}`", config.pack),
-            format!("known packs: {}", known.join(", ")),
+            t!(
+                process_lang(),
+                "load-unknown-pack",
+                pack = config.pack.as_str()
+            ),
+            t!(process_lang(), "load-known-packs", list = known.join(", ")),
         );
         return Err(diags.into());
     };
@@ -132,14 +151,18 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
                 .next()
                 .and_then(|l| l.parse().ok())
                 .unwrap_or(1);
-            let msg = format!("waiver names unknown rule `{}`", w.rule);
+            let msg = t!(
+                process_lang(),
+                "load-waiver-unknown-rule",
+                rule = w.rule.as_str()
+            );
             match crate::diag::did_you_mean(&w.rule, pack.rules.iter().map(|r| r.rule.id.as_str()))
             {
                 Some(s) => diags.error_help(
                     &file,
                     Span { line, column: 1 },
                     msg,
-                    format!("did you mean `{s}`?"),
+                    crate::diag::did_you_mean_text(&s),
                 ),
                 None => diags.error(&file, Span { line, column: 1 }, msg),
             }
@@ -162,8 +185,10 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
             EnvType::Prod
         }
         Some(EnvType::Nonprod) => {
-            return Err(Failure::Usage(format!(
-                "--environment/GONOGO_ENVIRONMENT nonprod would judge as non-production a project {file} declares `environment: prod`; the command line can only tighten (nonprod → prod)"
+            return Err(Failure::Usage(t!(
+                process_lang(),
+                "load-environment-loosened",
+                file = file.as_str()
             )));
         }
     };
@@ -207,10 +232,14 @@ fn settle_stage(
         .resolve(stages)
         .cloned()
         .map_err(|e| Failure::Usage(format!("--stage/GONOGO_STAGE: {e}")))?;
+    let lang = process_lang();
     match declared {
-        Some(d) if asked.number < d.number => Err(Failure::Usage(format!(
-            "--stage/GONOGO_STAGE {} {} is earlier than the stage {file} declares ({} {}); the command line can only raise the stage. Change `stage:` in {file} if the project moved back",
-            asked.number, asked.id, d.number, d.id
+        Some(d) if asked.number < d.number => Err(Failure::Usage(t!(
+            lang,
+            "load-stage-lowered",
+            asked = format!("{} {}", asked.number, asked.id),
+            file = file.as_str(),
+            declared = format!("{} {}", d.number, d.id)
         ))),
         Some(d) if asked.number == d.number => Ok(Some(d)),
         declared => {
@@ -240,8 +269,8 @@ impl Loaded {
             diags.error_help(
                 &file,
                 Span { line: 1, column: 1 },
-                "no stage declared",
-                "add `stage: <number or name>` to gonogo.yaml, or pass --stage",
+                t!(process_lang(), "load-no-stage"),
+                t!(process_lang(), "load-no-stage-help"),
             );
             diags.into()
         })

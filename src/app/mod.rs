@@ -27,6 +27,16 @@ pub use load::{Loaded, load};
 use crate::cli::{Cli, Command};
 use crate::diag::Diagnostics;
 use crate::eval::Exit;
+use crate::i18n::Lang;
+
+/// What the global flags ask of every command's output.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ui {
+    /// `--lang`, else the locale's language.
+    pub lang: Lang,
+    /// `-v` or more.
+    pub verbose: bool,
+}
 
 pub fn init_tracing(verbose: u8) {
     let default = match verbose {
@@ -95,8 +105,16 @@ impl From<Diagnostics> for Failure {
 
 /// Runs the command and returns its exit code.
 pub fn run(cli: Cli) -> Exit {
+    let lang = cli
+        .lang
+        .unwrap_or_else(|| Lang::from_locale(|k| std::env::var(k).ok()));
+    crate::i18n::set_process_lang(lang);
+    let ui = Ui {
+        lang,
+        verbose: cli.verbose > 0,
+    };
     let result = match cli.command {
-        Command::Check(args) => check::check(&args).inspect_err(|f| check::on_error(&args, f)),
+        Command::Check(args) => check::check(&args, ui).inspect_err(|f| check::on_error(&args, f)),
         Command::Explain(args) => explain::explain(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Rules(args) => rules::rules(&args),
@@ -110,7 +128,9 @@ pub fn run(cli: Cli) -> Exit {
         Err(failure) => {
             eprint(&match failure {
                 Failure::Config(d) => format!("{}\n", d.render()),
-                Failure::Usage(msg) | Failure::Io(msg) => format!("error: {msg}\n"),
+                Failure::Usage(msg) | Failure::Io(msg) => {
+                    format!("{} {msg}\n", crate::t!(lang, "diag-error"))
+                }
             });
             Exit::Usage
         }

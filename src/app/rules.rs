@@ -26,6 +26,16 @@ fn embedded_pack() -> Result<CompiledPack, Failure> {
 
 pub(super) fn rules(args: &RulesArgs) -> Result<Exit, Failure> {
     let pack = embedded_pack()?;
+    if !std::path::Path::new(crate::config::DEFAULT_FILE).exists() {
+        super::eprint(&format!(
+            "{}\n",
+            crate::t!(
+                crate::i18n::process_lang(),
+                "note-no-config-rules",
+                file = crate::config::DEFAULT_FILE
+            )
+        ));
+    }
     match (args.format, &args.out) {
         (RulesFormat::Markdown, Some(dir)) => {
             for (name, text) in markdown_pages(&pack) {

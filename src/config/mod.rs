@@ -22,8 +22,10 @@ pub use source::{
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostics, Doc};
+use crate::i18n::process_lang;
 use crate::model::Waiver;
 use crate::model::{EnvType, StageRef};
+use crate::t;
 use crate::yaml::{self, Span, SpanIndex};
 
 pub const DEFAULT_FILE: &str = "gonogo.yaml";
@@ -202,11 +204,18 @@ pub fn load(path: &Path, overrides: &Overrides, today: Date) -> Result<Config, D
         Ok(t) => t,
         Err(e) => {
             let hint = if e.kind == crate::read::ReadErrorKind::NotFound {
-                " (run `gonogo init` to write one, or pass --config PATH)"
+                format!(" ({})", t!(process_lang(), "config-not-found-hint"))
             } else {
-                ""
+                String::new()
             };
-            diags.error(&name, Span { line: 1, column: 1 }, format!("{e}{hint}"));
+            // English keeps the reader's own words (they carry the OS error); French says it.
+            let what = match (process_lang(), e.kind) {
+                (crate::i18n::Lang::Fr, crate::read::ReadErrorKind::NotFound) => {
+                    t!(process_lang(), "config-not-found", file = name.as_str())
+                }
+                _ => e.to_string(),
+            };
+            diags.error(&name, Span { line: 1, column: 1 }, format!("{what}{hint}"));
             return Err(diags);
         }
     };
@@ -230,7 +239,15 @@ pub fn parse(
     let root = match yaml::parse(text) {
         Ok(r) => r,
         Err(e) => {
-            diags.error(name, e.span, format!("invalid YAML: {}", e.message));
+            diags.error(
+                name,
+                e.span,
+                t!(
+                    process_lang(),
+                    "config-invalid-yaml",
+                    message = e.message.as_str()
+                ),
+            );
             return None;
         }
     };
@@ -241,11 +258,7 @@ pub fn parse(
         spans: &spans,
     };
     let Json::Object(map) = &json else {
-        doc.error_at(
-            "",
-            "gonogo.yaml must be a mapping (`stage: ...`, `sources: ...`)",
-            diags,
-        );
+        doc.error_at("", t!(process_lang(), "config-not-a-mapping"), diags);
         return None;
     };
     for key in map.keys() {
@@ -272,11 +285,7 @@ pub fn parse(
     if let Some(v) = field("version") {
         match v.as_u64() {
             Some(1) => {}
-            _ => doc.error_at(
-                "/version",
-                "unsupported `version`: this gonogo reads version 1",
-                diags,
-            ),
+            _ => doc.error_at("/version", t!(process_lang(), "config-version"), diags),
         }
     }
 
@@ -306,7 +315,7 @@ pub fn parse(
         }
         Some(_) => doc.error_at(
             "/sources",
-            "`sources` must be a mapping of names to sources",
+            t!(process_lang(), "config-sources-mapping"),
             diags,
         ),
     }
@@ -387,7 +396,7 @@ pub fn parse(
                     if w.reason.trim().is_empty() {
                         doc.error_at(
                             &format!("{pointer}/reason"),
-                            "a waiver needs a non-empty `reason`",
+                            t!(process_lang(), "config-waiver-reason"),
                             diags,
                         );
                     }
@@ -395,10 +404,14 @@ pub fn parse(
                     if days > i32::try_from(waiver_max_days).unwrap_or(i32::MAX) {
                         doc.error_help_at(
                             &format!("{pointer}/expires"),
-                            format!(
-                                "this waiver runs {days} days from today ({today}); waivers run at most {waiver_max_days} days"
+                            t!(
+                                process_lang(),
+                                "config-waiver-too-long",
+                                days = days,
+                                today = today.to_string(),
+                                max = waiver_max_days
                             ),
-                            "set an earlier `expires` and revisit it then, or raise the limit with `waivers: {max_days: N, list: [...]}`",
+                            t!(process_lang(), "config-waiver-too-long-help"),
                             diags,
                         );
                     }

@@ -16,9 +16,11 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::process_lang;
 use crate::model::Dur;
 use crate::model::request::EndpointKind;
 use crate::parse::format::Format;
+use crate::t;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -327,12 +329,16 @@ impl SourceSpec {
                 (None, None) => {
                     let known = known_kinds();
                     let help = match crate::diag::did_you_mean(k, known.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("known kinds: {}", known.join(", ")),
+                        Some(s) => crate::diag::did_you_mean_text(&s),
+                        None => t!(
+                            process_lang(),
+                            "config-known-kinds",
+                            list = known.join(", ")
+                        ),
                     };
                     problems.push(Problem::help(
                         "/kind",
-                        format!("unknown source kind `{k}`"),
+                        t!(process_lang(), "config-unknown-kind", kind = k),
                         help,
                     ));
                     None
@@ -360,8 +366,8 @@ impl SourceSpec {
             ) {
                 problems.push(Problem::help(
                     "/headers",
-                    format!("`{name}` carries a secret and must not be written in gonogo.yaml"),
-                    "use `auth: {header: {name: ..., value_env: MY_TOKEN}}` so the value comes from the environment",
+                    t!(process_lang(), "config-secret-header", name = name.as_str()),
+                    t!(process_lang(), "config-secret-header-help"),
                 ));
             } else if reqwest_header_name_ok(name).is_err() {
                 problems.push(Problem::new(
@@ -403,7 +409,7 @@ impl SourceSpec {
         {
             problems.push(Problem::new(
                 "/url",
-                format!("`{url}` is not an http(s) URL (nor `$VARIABLE` naming one)"),
+                t!(process_lang(), "config-not-a-url", url = url.as_str()),
             ));
         }
         if apis.len() > 1 {
@@ -433,7 +439,7 @@ impl SourceSpec {
             let Some(url) = &self.url else {
                 problems.push(Problem::help(
                     "",
-                    format!("a `{kind}` source needs the `url` of its API"),
+                    t!(process_lang(), "config-needs-url", kind = kind),
                     match e {
                         EndpointKind::Gitlab => {
                             "add `url: https://gitlab.example/api/v4` (or `url: $CI_API_V4_URL`)"

@@ -125,6 +125,7 @@ pub fn evaluate_against(
         pack: plan.pack.clone(),
         stage: plan.stage.clone(),
         environment: plan.environment,
+        stages: Vec::new(),
         evaluated_on: today,
         offline: results.iter().any(|r| r.outcome == Outcome::Offline),
         evaluated_at: None,
@@ -151,6 +152,14 @@ pub fn preview(
     today: Date,
 ) -> NextPreview {
     let next = evaluate(plan, evidence, waivers, today);
+    let rules = u32::try_from(next.results.len()).unwrap_or(u32::MAX);
+    let met = u32::try_from(
+        next.results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Pass | Outcome::Info | Outcome::Waived))
+            .count(),
+    )
+    .unwrap_or(u32::MAX);
     let blockers = next
         .results
         .into_iter()
@@ -167,6 +176,8 @@ pub fn preview(
         stage: plan.stage.clone(),
         decision: next.decision,
         blockers,
+        rules,
+        met,
     }
 }
 
@@ -284,6 +295,7 @@ fn evaluate_rule(
 
 fn missing_outcome(planned: &PlannedRule, result: &mut RuleResult, missing: Missing) -> Outcome {
     result.message = missing.to_string();
+    result.missing = Some(missing.reason);
     match planned.on_missing {
         OnMissing::Fail => violation(planned.level),
         OnMissing::Block => Outcome::Inconclusive {

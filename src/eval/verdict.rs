@@ -158,8 +158,15 @@ pub struct CriterionResult {
 pub struct RuleResult {
     pub id: String,
     pub title: String,
+    /// The title in French, when the pack has it (`fr:` in the rule); reporters in French show
+    /// it instead of `title`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_fr: Option<String>,
     pub reference: String,
     pub check: String,
+    /// The stage the rule applies from (its `since`), so a report can place it on the path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<u32>,
     pub level: Level,
     /// The threshold is gonogo's own default, not a number written in the rule's source.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -169,6 +176,10 @@ pub struct RuleResult {
     pub level_reason: Option<String>,
     pub on_missing: OnMissing,
     pub outcome: Outcome,
+    /// Why the evidence was missing, when it was: kept for every outcome it led to (a rule with
+    /// `on_missing: fail` fails on it), so reports can group rules by their cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingReason>,
     /// What the outcome was before a waiver covered it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived_outcome: Option<Box<Outcome>>,
@@ -202,13 +213,16 @@ impl RuleResult {
         RuleResult {
             id: rule.id.clone(),
             title: rule.title.clone(),
+            title_fr: rule.fr.as_ref().map(|t| t.title.clone()),
             reference: rule.reference.clone(),
             check: rule.check.kind_id().to_string(),
+            since: Some(planned.rule.since),
             level: planned.level,
             own_threshold: rule.own_threshold,
             level_reason: rule.level_reason.clone(),
             on_missing: planned.on_missing,
             outcome: Outcome::Pass,
+            missing: None,
             waived_outcome: None,
             message: String::new(),
             criteria: Vec::new(),
@@ -297,6 +311,12 @@ pub struct NextPreview {
     pub decision: Decision,
     /// Rules of the next stage not met today (new or raised).
     pub blockers: Vec<RuleResult>,
+    /// How many rules the next stage has, and how many of them the evidence meets today
+    /// (passed, info, waived): how far along the way to the next stage the project is.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rules: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub met: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,6 +328,9 @@ pub struct Verdict {
     pub pack: String,
     pub stage: Stage,
     pub environment: EnvType,
+    /// The pack's stages in order (number, id, title), so a report can draw the path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
     pub evaluated_on: Date,
     /// An `--offline` run: live rules were not evaluated; never published as a gate's result.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use globset::{GlobBuilder, GlobMatcher};
 use sha2::{Digest, Sha256};
 
-use super::resolve_path;
+use super::{Progress, resolve_path};
 use crate::evidence::{Document, Evidence, Missing, MissingReason};
 use crate::model::InputRecord;
 use crate::parse::format::{Format, detect};
@@ -352,6 +352,7 @@ pub(super) fn read_documents(
     root: &Path,
     patterns: &[String],
     max_each: u64,
+    progress: &dyn Progress,
 ) -> Result<(Evidence, Vec<InputRecord>), Missing> {
     let files = expand_globs(root, patterns)?;
     if files.is_empty() {
@@ -377,7 +378,9 @@ pub(super) fn read_documents(
     let mut docs = Vec::with_capacity(files.len());
     let mut records = Vec::with_capacity(files.len());
     let mut total = 0u64;
-    for path in &files {
+    let shown = FileProgress::new(progress, &patterns.join(", "), files.len());
+    for (i, path) in files.iter().enumerate() {
+        shown.advance(i);
         let (evidence, record) = read_document_as(root, &relative(root, path), max_each, true)?;
         total += record.size;
         if total > MAX_DOCUMENTS_TOTAL {
@@ -394,6 +397,7 @@ pub(super) fn read_documents(
         }
         records.push(record);
     }
+    shown.advance(files.len());
     Ok((Evidence::Documents(docs), records))
 }
 
@@ -521,7 +525,40 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads every file of a source, detects or applies the format, and merges the evidence.
+/// Shows the reading of a large set of files as progress (`reading N files for …`), and
+/// nothing for a small one; finished when dropped, so every early return closes it.
+struct FileProgress<'a> {
+    progress: Option<&'a dyn Progress>,
+    task: String,
+    total: u64,
+}
+
+impl<'a> FileProgress<'a> {
+    fn new(progress: &'a dyn Progress, what: &str, files: usize) -> FileProgress<'a> {
+        let large = files >= super::PROGRESS_FILES;
+        FileProgress {
+            progress: large.then_some(progress),
+            task: format!("reading {files} files for {what}"),
+            total: files as u64,
+        }
+    }
+
+    /// `done` files are read.
+    fn advance(&self, done: usize) {
+        if let Some(p) = self.progress {
+            p.advance(&self.task, done as u64, self.total);
+        }
+    }
+}
+
+impl Drop for FileProgress<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.progress {
+            p.finish(&self.task);
+        }
+    }
+}
+
 /// How a report source's files are read.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ReadOptions {
@@ -540,11 +577,13 @@ pub(super) struct SourceRead {
     pub(super) skipped: Option<String>,
 }
 
+/// Reads every file of a source, detects or applies the format, and merges the evidence.
 pub(super) fn read_source(
     name: &str,
     root: &Path,
     patterns: &[String],
     opts: ReadOptions,
+    progress: &dyn Progress,
 ) -> Result<SourceRead, Missing> {
     let ReadOptions {
         format,
@@ -568,7 +607,9 @@ pub(super) fn read_source(
     }
     let mut merged: Option<(Evidence, Format)> = None;
     let mut records = Vec::with_capacity(files.len());
-    for path in &files {
+    let shown = FileProgress::new(progress, &format!("source `{name}`"), files.len());
+    for (i, path) in files.iter().enumerate() {
+        shown.advance(i);
         let display = relative(root, path);
         let (file, meta) =
             crate::read::open(path, max_size).map_err(|e| read_error(e, "a report"))?;
@@ -612,6 +653,7 @@ pub(super) fn read_source(
             Some((acc, first)) => (merge(acc, evidence, &display)?, first),
         });
     }
+    shown.advance(files.len());
     let (evidence, format) = merged.expect("at least one file was read");
     Ok(SourceRead {
         evidence,
@@ -753,6 +795,7 @@ pub(super) fn read_manifests(
     values: &[String],
     max_each: u64,
     helm: Option<&Path>,
+    progress: &dyn Progress,
 ) -> Result<(Evidence, Vec<InputRecord>), Missing> {
     let files = expand_globs(root, patterns)?;
     let mut charts: Vec<PathBuf> = files
@@ -767,7 +810,7 @@ pub(super) fn read_manifests(
         .cloned()
         .collect();
     if top.is_empty() {
-        return read_documents(root, patterns, max_each);
+        return read_documents(root, patterns, max_each, progress);
     }
     let mut docs = Vec::new();
     let mut records = Vec::new();
@@ -990,6 +1033,7 @@ mod helm_tests {
             &["values-prod.yaml".into()],
             1 << 20,
             Some(&helm),
+            &crate::fetch::LogProgress,
         )
         .unwrap();
         let Evidence::Documents(docs) = ev else {
@@ -1017,7 +1061,15 @@ mod helm_tests {
         );
         assert_eq!(records[0].digest_of.as_deref(), Some("rendered manifests"));
 
-        let err = read_manifests(&root, &patterns, &[], 1 << 20, None).unwrap_err();
+        let err = read_manifests(
+            &root,
+            &patterns,
+            &[],
+            1 << 20,
+            None,
+            &crate::fetch::LogProgress,
+        )
+        .unwrap_err();
         assert_eq!(err.reason, MissingReason::NotConfigured);
         assert!(err.detail.contains("helm is not on PATH"), "{}", err.detail);
 
@@ -1025,7 +1077,15 @@ mod helm_tests {
             &tmp.path().join("bad"),
             "echo 'Error: found in Chart.yaml, but missing in charts/ directory: postgresql' >&2; exit 1",
         );
-        let err = read_manifests(&root, &patterns, &[], 1 << 20, Some(&failing)).unwrap_err();
+        let err = read_manifests(
+            &root,
+            &patterns,
+            &[],
+            1 << 20,
+            Some(&failing),
+            &crate::fetch::LogProgress,
+        )
+        .unwrap_err();
         assert_eq!(err.reason, MissingReason::ParseError);
         assert!(
             err.detail.contains("missing in charts/ directory"),
@@ -1034,7 +1094,15 @@ mod helm_tests {
         );
 
         let plain = vec!["k8s".to_string(), "k8s/**/*.yaml".to_string()];
-        let (ev, _) = read_manifests(&root, &plain, &[], 1 << 20, None).unwrap();
+        let (ev, _) = read_manifests(
+            &root,
+            &plain,
+            &[],
+            1 << 20,
+            None,
+            &crate::fetch::LogProgress,
+        )
+        .unwrap();
         assert!(
             matches!(ev, Evidence::Documents(d) if d.len() == 1),
             "no chart, no helm needed"
@@ -1096,5 +1164,62 @@ mod tests {
         let g = expand_globs_with(root, &["**/*.xml".into()], false).unwrap();
         assert_eq!(g.files.len(), 8, "all but .git: {:?}", names(root, &g));
         assert!(g.note().is_none() || g.skipped_dirs == 1);
+    }
+
+    /// Records what a read reported.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<String>>);
+
+    impl Progress for Recorder {
+        fn step(&self, task: &str, what: &str) {
+            self.0.lock().unwrap().push(format!("{task}: {what}"));
+        }
+        fn finish(&self, task: &str) {
+            self.0.lock().unwrap().push(format!("{task}: finished"));
+        }
+        fn advance(&self, task: &str, done: u64, total: u64) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{task}: {done}/{total}"));
+        }
+    }
+
+    fn junit_files(n: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("r")).unwrap();
+        for i in 0..n {
+            std::fs::write(
+                dir.path().join(format!("r/TEST-{i:04}.xml")),
+                format!("<testsuite name=\"s{i}\" tests=\"1\"><testcase name=\"t\"/></testsuite>"),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_large_file_set_reports_its_reading_and_a_small_one_does_not() {
+        let n = super::super::PROGRESS_FILES;
+        let dir = junit_files(n);
+        let rec = Recorder::default();
+        let opts = ReadOptions {
+            format: None,
+            max_age: None,
+            max_size: 1 << 20,
+            ignore_files: true,
+        };
+        let read = read_source("tests", dir.path(), &["r/*.xml".to_string()], opts, &rec).unwrap();
+        assert_eq!(read.records.len(), n);
+        let events = rec.0.lock().unwrap().clone();
+        let task = format!("reading {n} files for source `tests`");
+        assert_eq!(events.first().unwrap(), &format!("{task}: 0/{n}"));
+        assert_eq!(events[events.len() - 2], format!("{task}: {n}/{n}"));
+        assert_eq!(events.last().unwrap(), &format!("{task}: finished"));
+
+        let small = junit_files(3);
+        let rec = Recorder::default();
+        read_documents(small.path(), &["r/*.xml".to_string()], 1 << 20, &rec).unwrap();
+        assert!(rec.0.lock().unwrap().is_empty());
     }
 }

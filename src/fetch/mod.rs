@@ -28,7 +28,16 @@ pub trait Progress: Send + Sync {
     fn step(&self, task: &str, what: &str);
     /// `task` is over.
     fn finish(&self, task: &str);
+    /// `task` has done `done` of `total` units (files read): a bar on a terminal. By default,
+    /// a step saying so.
+    fn advance(&self, task: &str, done: u64, total: u64) {
+        self.step(task, &format!("{done}/{total}"));
+    }
 }
+
+/// A set of files this large shows its reading as progress; smaller ones are read too fast to
+/// need it.
+pub const PROGRESS_FILES: usize = 100;
 
 /// Progress as `tracing` info lines (visible with `-v`): the default, and what CI logs get.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,6 +49,15 @@ impl Progress for LogProgress {
     }
 
     fn finish(&self, _task: &str) {}
+
+    /// A log line at the start, at each tenth and at the end: CI logs keep a trace of a long
+    /// read without a line per file.
+    fn advance(&self, task: &str, done: u64, total: u64) {
+        let tenth = (total / 10).max(1);
+        if done == 0 || done == total || done.is_multiple_of(tenth) {
+            tracing::info!("{task}: {done}/{total}");
+        }
+    }
 }
 
 /// Limits for one run.
@@ -236,7 +254,8 @@ async fn resolve(
             let root = root.to_path_buf();
             let patterns = patterns.clone();
             let max = options.max_document_bytes;
-            match blocking(move || files::read_documents(&root, &patterns, max)).await {
+            let progress = options.progress.clone();
+            match blocking(move || files::read_documents(&root, &patterns, max, &*progress)).await {
                 Ok((docs, records)) => {
                     report.inputs = records;
                     Ok(docs)
@@ -254,8 +273,9 @@ async fn resolve(
             } else {
                 None
             };
+            let progress = options.progress.clone();
             match blocking(move || {
-                files::read_manifests(&root, &patterns, &values, max, helm.as_deref())
+                files::read_manifests(&root, &patterns, &values, max, helm.as_deref(), &*progress)
             })
             .await
             {
@@ -304,7 +324,7 @@ async fn resolve(
             )),
             Some(spec) => {
                 report.kind = spec.kind.id().map(str::to_string);
-                resolve_source(spec, root, client, &mut report)
+                resolve_source(spec, root, client, &options.progress, &mut report)
                     .await
                     .map(|e| apply_reruns(e, spec.reruns))
             }
@@ -334,6 +354,7 @@ async fn resolve_source(
     spec: &Source,
     root: &Path,
     client: &client::Client,
+    progress: &Arc<dyn Progress>,
     report: &mut SourceReport,
 ) -> Result<Evidence, Missing> {
     let name = spec.name.as_str();
@@ -381,7 +402,10 @@ async fn resolve_source(
                 max_size: spec.max_size,
                 ignore_files: spec.ignore_files,
             };
-            let read = blocking(move || files::read_source(&name, &root, &patterns, opts)).await?;
+            let progress = progress.clone();
+            let read =
+                blocking(move || files::read_source(&name, &root, &patterns, opts, &*progress))
+                    .await?;
             report.kind = Some(read.format.id().to_string());
             report.inputs = read.records;
             report.skipped = read.skipped;

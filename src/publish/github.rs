@@ -163,7 +163,7 @@ pub fn annotations(v: &Verdict, ws: &Workspace) -> Vec<Annotation> {
 
 fn rule_message(r: &RuleResult) -> String {
     if r.message.is_empty() {
-        report::outcome_text(r)
+        report::outcome_text(r, crate::i18n::Lang::En)
     } else {
         first_line(&r.message, 1000)
     }

@@ -9,14 +9,19 @@
 
 use serde_json::{Value as Json, json};
 
-use super::{evidence_input, fingerprint, first_line, is_flagged, item_location};
+use super::{
+    evidence_input, fingerprint, first_line, is_flagged, item_location, rule_message, rule_title,
+};
 use crate::eval::{Outcome, Verdict};
 use crate::evidence::Location;
+use crate::i18n::Lang;
 
 /// Where an issue points when neither the item nor its evidence names a file.
 pub const FALLBACK_PATH: &str = "gonogo.yaml";
 
-pub fn render(v: &Verdict) -> String {
+/// The issues, described in `lang`; fingerprints never depend on the wording, so a change of
+/// language does not make GitLab see new issues.
+pub fn render(v: &Verdict, lang: Lang) -> String {
     let mut seen = std::collections::BTreeSet::new();
     let mut issues: Vec<Json> = Vec::new();
     for r in v.results.iter().filter(|r| is_flagged(&r.outcome)) {
@@ -34,7 +39,12 @@ pub fn render(v: &Verdict) -> String {
             let fp = fingerprint(&r.id, "", Some(&loc));
             if seen.insert(fp.clone()) {
                 issues.push(issue(
-                    &format!("{} {}: {}", r.id, r.title, first_line(&r.message, 300)),
+                    &format!(
+                        "{} {}: {}",
+                        r.id,
+                        rule_title(r, lang),
+                        first_line(&rule_message(r, lang), 300)
+                    ),
                     &check_name,
                     &fp,
                     severity,

@@ -9,10 +9,14 @@
 
 use std::fmt::Write as _;
 
-use super::{first_line, item_location};
+use super::{first_line, item_location, outcome_label, rule_message, rule_title};
 use crate::eval::{Outcome, RuleResult, Verdict};
+use crate::i18n::Lang;
+use crate::t;
 
-pub fn render(v: &Verdict) -> String {
+/// The suite in `lang`: test-case names and messages are for people; the `decision` property,
+/// class names and the structure stay language-neutral.
+pub fn render(v: &Verdict, lang: Lang) -> String {
     let failures = v
         .results
         .iter()
@@ -66,31 +70,39 @@ pub fn render(v: &Verdict) -> String {
     let _ = writeln!(out, "    </properties>");
     let classname = format!("gonogo.{}.{}", v.pack, v.stage.id);
     for r in &v.results {
-        case(&mut out, v, r, &classname);
+        case(&mut out, v, r, &classname, lang);
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
 
-fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
+fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str, lang: Lang) {
     let _ = write!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
         xml(classname),
-        xml(&format!("{} {}", r.id, r.title))
+        xml(&format!("{} {}", r.id, rule_title(r, lang)))
     );
-    let body = body(v, r);
+    let body = body(v, r, lang);
+    let message = rule_message(r, lang);
     match &r.outcome {
         Outcome::Fail => {
             let _ = writeln!(
                 out,
                 ">\n      <failure type=\"fail\" message=\"{}\">{}</failure>\n    </testcase>",
-                xml(&first_line(&r.message, 300)),
+                xml(&first_line(&message, 300)),
                 xml(&body)
             );
         }
-        Outcome::Inconclusive { reason, blocking } => {
-            let message = format!("inconclusive ({}): {}", reason.as_str(), r.message);
+        Outcome::Inconclusive { blocking, reason } => {
+            let message = format!(
+                "{}: {message}",
+                t!(
+                    lang,
+                    "outcome-inconclusive-reason",
+                    reason = super::reason_label(*reason, lang)
+                )
+            );
             if *blocking {
                 let _ = writeln!(
                     out,
@@ -110,7 +122,10 @@ fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
             let _ = writeln!(
                 out,
                 ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                xml(&first_line(&format!("waived: {}", r.message), 300))
+                xml(&first_line(
+                    &format!("{}: {message}", outcome_label(r, lang)),
+                    300
+                ))
             );
         }
         Outcome::Offline => {
@@ -118,7 +133,7 @@ fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
                 out,
                 ">\n      <skipped message=\"{}\"/>\n    </testcase>",
                 xml(&first_line(
-                    &format!("not evaluated offline: {}", r.message),
+                    &format!("{}: {message}", outcome_label(r, lang)),
                     300
                 ))
             );
@@ -127,7 +142,7 @@ fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
             let _ = writeln!(
                 out,
                 ">\n      <system-out>{}: {}</system-out>\n    </testcase>",
-                r.outcome.label(),
+                outcome_label(r, lang),
                 xml(&body)
             );
         }
@@ -135,10 +150,10 @@ fn case(out: &mut String, v: &Verdict, r: &RuleResult, classname: &str) {
     }
 }
 
-fn body(v: &Verdict, r: &RuleResult) -> String {
+fn body(v: &Verdict, r: &RuleResult, lang: Lang) -> String {
     let mut s = String::new();
     if !r.message.is_empty() {
-        let _ = writeln!(s, "{}", r.message);
+        let _ = writeln!(s, "{}", rule_message(r, lang));
     }
     for c in &r.criteria {
         let measured = c
@@ -147,12 +162,17 @@ fn body(v: &Verdict, r: &RuleResult) -> String {
             .map_or_else(|| "n/a".to_string(), ToString::to_string);
         let _ = writeln!(
             s,
-            "{}{}: measured {measured}",
+            "{}{}: {} {measured}",
             c.criterion,
-            if c.preferred { " (preferred)" } else { "" }
+            if c.preferred {
+                format!(" {}", t!(lang, "criterion-preferred"))
+            } else {
+                String::new()
+            },
+            t!(lang, "criterion-measured")
         );
     }
-    let _ = writeln!(s, "evidence: {}", r.evidence);
+    let _ = writeln!(s, "{} {}", t!(lang, "human-evidence"), r.evidence);
     for item in &r.items {
         let loc = item_location(v, r, item)
             .map(|l| match l.line {
@@ -164,9 +184,9 @@ fn body(v: &Verdict, r: &RuleResult) -> String {
     }
     let more = r.items_total.saturating_sub(r.items.len() as u64);
     if more > 0 {
-        let _ = writeln!(s, "… and {more} more");
+        let _ = writeln!(s, "{}", t!(lang, "junit-more", n = more));
     }
-    let _ = write!(s, "reference: {}", r.reference);
+    let _ = write!(s, "{} {}", t!(lang, "md-reference"), r.reference);
     s
 }
 

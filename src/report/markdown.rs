@@ -12,26 +12,32 @@
 
 use std::fmt::Write as _;
 
-use super::{first_line, item_location, outcome_label, outcome_text};
+use super::{
+    counts_line, decision_text, first_line, item_location, outcome_label, outcome_text,
+    rule_message, rule_title, stage_name,
+};
 use crate::eval::{CriterionResult, Decision, Outcome, RuleResult, Verdict};
 use crate::evidence::{Value, format_number};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Items listed per rule when there is room.
 const ITEMS_PER_RULE: usize = 20;
 
-pub fn render(v: &Verdict) -> String {
-    build(v, ITEMS_PER_RULE)
+pub fn render(v: &Verdict, lang: Lang) -> String {
+    build(v, ITEMS_PER_RULE, lang)
 }
 
-/// The summary in at most `max_bytes` bytes (UTF-8), degraded gracefully.
+/// The summary in at most `max_bytes` bytes (UTF-8), degraded gracefully. Publishers post it
+/// in English (the forge's readers are not the terminal's).
 pub fn render_within(v: &Verdict, max_bytes: usize) -> String {
     for items in [ITEMS_PER_RULE, 5, 0] {
-        let text = build(v, items);
+        let text = build(v, items, Lang::En);
         if text.len() <= max_bytes {
             return text;
         }
     }
-    truncate(&build(v, 0), max_bytes)
+    truncate(&build(v, 0, Lang::En), max_bytes)
 }
 
 fn truncate(text: &str, max_bytes: usize) -> String {
@@ -115,6 +121,59 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// `① opportunity ✓ → ② plan ✓ → **③ sandbox** → ④ production → ⑤ excellence`: the pack's
+/// stages, the ones before the judged stage ticked, the judged one in bold. Empty when the
+/// verdict does not list the pack's stages (verdicts written before it did).
+pub fn stage_path(v: &Verdict) -> String {
+    const CIRCLED: [&str; 20] = [
+        "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩", "⑪", "⑫", "⑬", "⑭", "⑮", "⑯", "⑰", "⑱",
+        "⑲", "⑳",
+    ];
+    let steps: Vec<String> = v
+        .stages
+        .iter()
+        .map(|s| {
+            let n = usize::try_from(s.number)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| CIRCLED.get(i))
+                .map_or_else(|| format!("({})", s.number), |c| (*c).to_string());
+            let name = format!("{n} {}", escape(&s.id));
+            match s.number.cmp(&v.stage.number) {
+                std::cmp::Ordering::Less => format!("{name} ✓"),
+                std::cmp::Ordering::Equal => format!("**{name}**"),
+                std::cmp::Ordering::Greater => name,
+            }
+        })
+        .collect();
+    steps.join(" → ")
+}
+
+/// Numeric values measured by live checks (metrics, endpoints), as one Mermaid bar chart of
+/// measured value per rule and metric. The verdict keeps each rule's judged value and the
+/// sampling summary, not every sample, so that is what is charted. Empty when there is none.
+pub fn metrics_chart(v: &Verdict, lang: Lang) -> String {
+    let points = super::html::metric_points(v);
+    if points.is_empty() {
+        return String::new();
+    }
+    let labels: Vec<String> = points
+        .iter()
+        .map(|p| format!("\"{} {}\"", p.rule, p.metric).replace(['[', ']'], ""))
+        .collect();
+    let values: Vec<String> = points.iter().map(|p| format_number(p.value)).collect();
+    let max = points.iter().map(|p| p.value).fold(0.0_f64, f64::max);
+    let min = points.iter().map(|p| p.value).fold(0.0_f64, f64::min);
+    format!(
+        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis {} --> {}\n    bar [{}]\n```\n",
+        t!(lang, "metrics-title").replace('"', "'"),
+        labels.join(", "),
+        format_number(min * 1.1),
+        format_number(if max > 0.0 { max * 1.1 } else { 1.0 }),
+        values.join(", ")
+    )
+}
+
 fn measured(c: &CriterionResult) -> String {
     match &c.measured {
         Some(Value::Number(n)) => format_number(*n),
@@ -133,7 +192,7 @@ fn telling(r: &RuleResult) -> Vec<&CriterionResult> {
     }
 }
 
-fn build(v: &Verdict, items_per_rule: usize) -> String {
+fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
     let mut out = String::new();
     let project = v
         .project
@@ -142,18 +201,25 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "## {} {}{} — {project}stage {} {} ({}, {})\n",
+        "## {} {} — {project}{} ({}, {})\n",
         decision_icon(v.decision),
-        v.decision.label(),
-        if v.offline { " · OFFLINE" } else { "" },
-        v.stage.number,
-        escape(&v.stage.id),
+        decision_text(v, lang),
+        stage_name(v.stage.number, &escape(&v.stage.id), lang),
         escape(&v.pack),
         v.environment.as_str()
     );
-    let _ = writeln!(out, "{}\n", v.counts);
+    let _ = writeln!(out, "{}\n", counts_line(&v.counts, lang));
+    let path = stage_path(v);
+    if !path.is_empty() {
+        let _ = writeln!(out, "{path}\n");
+    }
     for o in &v.overrides {
-        let _ = writeln!(out, "> **Override:** {}  ", escape(&o.to_string()));
+        let _ = writeln!(
+            out,
+            "> **{}** {}  ",
+            t!(lang, "md-override"),
+            escape(&o.to_string())
+        );
     }
     if !v.overrides.is_empty() {
         out.push('\n');
@@ -164,9 +230,9 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         .filter(|w| w.state == crate::eval::WaiverState::Applied)
         .collect();
     if !applied.is_empty() {
-        out.push_str("**Waivers applied**\n\n");
+        let _ = writeln!(out, "**{}**\n", t!(lang, "md-waivers-applied"));
         for w in applied {
-            let _ = write!(out, "- {}", escape(&crate::report::waiver_line(w)));
+            let _ = write!(out, "- {}", escape(&crate::report::waiver_line(w, lang)));
             let keys = v
                 .results
                 .iter()
@@ -188,9 +254,16 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         .filter(|r| needs_attention(&r.outcome))
         .collect();
     if attention.is_empty() {
-        out.push_str("Every rule that blocks at this stage is met.\n\n");
+        let _ = writeln!(out, "{}\n", t!(lang, "md-all-met"));
     } else {
-        out.push_str("| | Rule | Outcome | Measured | Expected |\n|---|---|---|---|---|\n");
+        let _ = writeln!(
+            out,
+            "| | {} | {} | {} | {} |\n|---|---|---|---|---|",
+            t!(lang, "md-col-rule"),
+            t!(lang, "md-col-outcome"),
+            t!(lang, "md-col-measured"),
+            t!(lang, "md-col-expected")
+        );
         for r in &attention {
             let crit = telling(r);
             let measured: Vec<String> = crit
@@ -203,7 +276,11 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
                     format!(
                         "{}{}",
                         escape(&c.criterion),
-                        if c.preferred { " (preferred)" } else { "" }
+                        if c.preferred {
+                            format!(" {}", t!(lang, "criterion-preferred"))
+                        } else {
+                            String::new()
+                        }
                     )
                 })
                 .collect();
@@ -212,8 +289,8 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
                 "| {} | **{}** {} | {} | {} | {} |",
                 icon(&r.outcome),
                 escape(&r.id),
-                escape(&r.title),
-                escape(&outcome_label(r)),
+                escape(rule_title(r, lang)),
+                escape(&outcome_label(r, lang)),
                 if measured.is_empty() {
                     "—".to_string()
                 } else {
@@ -228,7 +305,7 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         }
         out.push('\n');
         for r in &attention {
-            details(&mut out, v, r, items_per_rule);
+            details(&mut out, v, r, items_per_rule, lang);
         }
     }
 
@@ -240,11 +317,16 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
     if !rest.is_empty() {
         let _ = writeln!(
             out,
-            "<details><summary>Passed, waived and info: {} rule{}</summary>\n",
-            rest.len(),
-            if rest.len() == 1 { "" } else { "s" }
+            "<details><summary>{}</summary>\n",
+            t!(lang, "md-rest-summary", n = rest.len())
         );
-        out.push_str("| | Rule | Outcome | Measured |\n|---|---|---|---|\n");
+        let _ = writeln!(
+            out,
+            "| | {} | {} | {} |\n|---|---|---|---|",
+            t!(lang, "md-col-rule"),
+            t!(lang, "md-col-outcome"),
+            t!(lang, "md-col-measured")
+        );
         for r in rest {
             let values: Vec<String> = r
                 .criteria
@@ -257,8 +339,8 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
                 "| {} | **{}** {} | {} | {} |",
                 icon(&r.outcome),
                 escape(&r.id),
-                escape(&r.title),
-                r.outcome.label(),
+                escape(rule_title(r, lang)),
+                outcome_label(r, lang),
                 if values.is_empty() {
                     "—".to_string()
                 } else {
@@ -275,20 +357,23 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
         .filter(|w| w.expiring_soon || w.state != crate::eval::waivers::WaiverState::Applied)
         .map(|w| {
             format!(
-                "- {} waiver of **{}** (expires {}): {}",
-                match w.state {
-                    crate::eval::waivers::WaiverState::Applied => "expiring",
-                    crate::eval::waivers::WaiverState::Unused => "unused",
-                    crate::eval::waivers::WaiverState::Expired => "expired",
-                },
-                escape(&w.waiver.rule),
-                w.waiver.expires,
+                "- {}: {}",
+                t!(
+                    lang,
+                    match w.state {
+                        crate::eval::waivers::WaiverState::Applied => "md-waiver-expiring",
+                        crate::eval::waivers::WaiverState::Unused => "md-waiver-unused",
+                        crate::eval::waivers::WaiverState::Expired => "md-waiver-expired",
+                    },
+                    rule = format!("**{}**", escape(&w.waiver.rule)),
+                    expires = w.waiver.expires.to_string()
+                ),
                 escape(&first_line(&w.waiver.reason, 200))
             )
         })
         .collect();
     if !v.notices.is_empty() || !waivers.is_empty() {
-        out.push_str("**Notices**\n\n");
+        let _ = writeln!(out, "**{}**\n", t!(lang, "md-notices"));
         for n in &v.notices {
             let _ = writeln!(out, "- {}", escape(&first_line(n, 300)));
         }
@@ -301,14 +386,14 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
     if let Some(next) = &v.next {
         let _ = writeln!(
             out,
-            "<details><summary>To reach stage {} {} (preview, does not affect this verdict): {}</summary>\n",
-            next.stage.number,
-            escape(&next.stage.id),
-            if next.blockers.is_empty() {
-                "nothing more".to_string()
-            } else {
-                format!("{} rule(s)", next.blockers.len())
-            }
+            "<details><summary>{}</summary>\n",
+            t!(
+                lang,
+                "md-next-summary",
+                number = next.stage.number,
+                id = escape(&next.stage.id),
+                n = next.blockers.len()
+            )
         );
         for r in &next.blockers {
             let _ = writeln!(
@@ -316,50 +401,85 @@ fn build(v: &Verdict, items_per_rule: usize) -> String {
                 "- {} **{}** {}: {}",
                 icon(&r.outcome),
                 escape(&r.id),
-                escape(&r.title),
-                escape(&outcome_text(r))
+                escape(rule_title(r, lang)),
+                escape(&outcome_text(r, lang))
             );
         }
         out.push_str("\n</details>\n\n");
     }
 
+    let chart = metrics_chart(v, lang);
+    if !chart.is_empty() {
+        let _ = writeln!(out, "{chart}");
+    }
+
+    let tool = match super::project_link() {
+        Some(url) => format!("[{}]({url})", escape(&v.tool)),
+        None => escape(&v.tool),
+    };
     let _ = writeln!(
         out,
-        "<sub>{} · evaluated on {}</sub>",
-        escape(&v.tool),
-        v.evaluated_on
+        "<sub>{}</sub>",
+        t!(
+            lang,
+            "md-footer",
+            tool = tool,
+            date = v.evaluated_on.to_string()
+        )
     );
     out
 }
 
-fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize) {
+fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize, lang: Lang) {
     let _ = writeln!(
         out,
         "<details><summary>{} {}: {}</summary>\n",
         icon(&r.outcome),
         escape(&r.id),
-        escape(&r.title)
+        escape(rule_title(r, lang))
     );
     if !r.message.is_empty() {
-        let _ = writeln!(out, "{}\n", escape(&first_line(&r.message, 500)));
-    }
-    for c in &r.criteria {
-        let mark = match c.ok {
-            Some(true) => "met",
-            Some(false) if c.preferred => "short of the target",
-            Some(false) => "not met",
-            None => "not measured",
-        };
         let _ = writeln!(
             out,
-            "- `{}`{}: measured {} — {mark}",
+            "{}\n",
+            escape(&first_line(&rule_message(r, lang), 500))
+        );
+    }
+    for c in &r.criteria {
+        let mark = t!(
+            lang,
+            match c.ok {
+                Some(true) => "md-met",
+                Some(false) if c.preferred => "md-short",
+                Some(false) => "criterion-not-met",
+                None => "md-not-measured",
+            }
+        );
+        let _ = writeln!(
+            out,
+            "- `{}`{}: {} {} — {mark}",
             c.criterion.replace('`', "'"),
-            if c.preferred { " (preferred)" } else { "" },
+            if c.preferred {
+                format!(" {}", t!(lang, "criterion-preferred"))
+            } else {
+                String::new()
+            },
+            t!(lang, "criterion-measured"),
             measured(c)
         );
     }
-    let _ = writeln!(out, "- evidence: {}", escape(&r.evidence));
-    let _ = writeln!(out, "- reference: {}", escape(&r.reference));
+    let _ = writeln!(
+        out,
+        "- {} {}",
+        t!(lang, "human-evidence"),
+        escape(&r.evidence)
+    );
+    let _ = writeln!(
+        out,
+        "- {} {}",
+        t!(lang, "md-reference"),
+        escape(&r.reference)
+    );
     if !r.items.is_empty() && items_per_rule > 0 {
         out.push('\n');
         for item in r.items.iter().take(items_per_rule) {
@@ -375,10 +495,14 @@ fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize)
     let shown = items_per_rule.min(r.items.len()) as u64;
     let more = r.items_total.saturating_sub(shown);
     if more > 0 {
-        let _ = writeln!(out, "- … and {more} more (see the JSON verdict)");
+        let _ = writeln!(out, "- {}", t!(lang, "human-more-items", n = more));
     }
     if r.waived_items > 0 {
-        let _ = writeln!(out, "- {} item(s) waived", r.waived_items);
+        let _ = writeln!(
+            out,
+            "- {}",
+            t!(lang, "human-items-waived", n = r.waived_items)
+        );
     }
     out.push_str("\n</details>\n\n");
 }

@@ -6,8 +6,10 @@
 //! things several formats share — where an item points to, its stable fingerprint, which
 //! outcomes need attention — live here.
 
+pub mod causes;
 pub mod codequality;
 pub mod dotenv;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -17,10 +19,23 @@ pub mod sarif;
 
 use sha2::{Digest, Sha256};
 
-use crate::eval::{Outcome, RuleResult, Verdict};
-use crate::evidence::Location;
+use crate::eval::{Counts, Decision, Outcome, RuleResult, Verdict};
+use crate::evidence::{Location, MissingReason};
+use crate::i18n::Lang;
 use crate::model::Item;
+use crate::t;
 
+/// How a verdict is rendered, beyond its format. Renderers stay pure: everything that is not in
+/// the verdict comes in here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--strict`: warnings fail (only the formats that write the exit code use it).
+    pub strict: bool,
+    /// `-v`: the console report shows every rule in full instead of grouping rules by cause.
+    pub verbose: bool,
+    /// The language of the words meant for people (ids, codes and JSON keys never change).
+    pub lang: Lang,
+}
 /// The formats a verdict can be written in (`check --format`, `check --report FORMAT=PATH`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -38,6 +53,9 @@ pub enum ReportFormat {
     Sarif,
     /// `GONOGO_DECISION=…` lines for a dotenv artifact (GitLab `reports:dotenv`).
     Dotenv,
+    /// One self-contained HTML page: the stage path, the rules by stage and area, metrics, the
+    /// evidence (no network, no external assets).
+    Html,
 }
 
 impl ReportFormat {
@@ -49,6 +67,7 @@ impl ReportFormat {
         ReportFormat::Codequality,
         ReportFormat::Sarif,
         ReportFormat::Dotenv,
+        ReportFormat::Html,
     ];
 
     pub fn from_name(name: &str) -> Option<ReportFormat> {
@@ -67,40 +86,168 @@ impl ReportFormat {
             ReportFormat::Codequality => "codequality",
             ReportFormat::Sarif => "sarif",
             ReportFormat::Dotenv => "dotenv",
+            ReportFormat::Html => "html",
         }
     }
 }
 
-/// Renders `verdict` in `format`; `strict` is needed only where the exit code is written out.
-pub fn render_report(verdict: &Verdict, format: ReportFormat, strict: bool) -> String {
+/// Renders `verdict` in `format` with `options` (strictness, verbosity, language).
+pub fn render_report(verdict: &Verdict, format: ReportFormat, options: &Options) -> String {
     match format {
-        ReportFormat::Human => human::render(verdict),
+        ReportFormat::Human => human::render(verdict, options),
         ReportFormat::Json => json::render(verdict),
-        ReportFormat::Markdown => markdown::render(verdict),
-        ReportFormat::Junit => junit::render(verdict),
-        ReportFormat::Codequality => codequality::render(verdict),
+        ReportFormat::Markdown => markdown::render(verdict, options.lang),
+        ReportFormat::Junit => junit::render(verdict, options.lang),
+        ReportFormat::Codequality => codequality::render(verdict, options.lang),
         ReportFormat::Sarif => sarif::render(verdict),
-        ReportFormat::Dotenv => dotenv::render(verdict, strict),
+        ReportFormat::Dotenv => dotenv::render(verdict, options.strict),
+        ReportFormat::Html => html::render(verdict, options.lang),
     }
+}
+
+/// Where gonogo lives publicly: `repository` in Cargo.toml, the one place to set it. Empty
+/// until the project has a public home; reports then link to nothing.
+pub fn project_link() -> Option<&'static str> {
+    let url = env!("CARGO_PKG_REPOSITORY");
+    (!url.is_empty()).then_some(url)
+}
+
+/// The decision in words: `GO`, `GO (with warnings)`, `NO-GO`, `INCONCLUSIVE` (English is
+/// [`Decision::label`]).
+pub fn decision_label(d: Decision, lang: Lang) -> String {
+    t!(
+        lang,
+        match d {
+            Decision::Go => "decision-go",
+            Decision::GoWithWarnings => "decision-go-with-warnings",
+            Decision::NoGo => "decision-no-go",
+            Decision::Inconclusive => "decision-inconclusive",
+        }
+    )
+}
+
+/// The decision as the first line says it, with ` · OFFLINE` for an offline run.
+pub fn decision_text(v: &Verdict, lang: Lang) -> String {
+    let label = decision_label(v.decision, lang);
+    if v.offline {
+        format!("{label} · {}", t!(lang, "decision-offline"))
+    } else {
+        label
+    }
+}
+
+/// `12 failed · 2 warned · 38 inconclusive · 0 waived · 0 passed`: the counts line of the
+/// human, Markdown and HTML reports (in English, the same text as `Counts`' `Display`).
+pub fn counts_line(c: &Counts, lang: Lang) -> String {
+    let mut parts = vec![
+        t!(lang, "count-failed", n = c.fail),
+        t!(lang, "count-warned", n = c.warn),
+        t!(lang, "count-inconclusive", n = c.inconclusive),
+        match (c.waived, c.waived_items) {
+            (n, 0) => t!(lang, "count-waived", n = n),
+            (0, i) => t!(lang, "count-waived-items", i = i),
+            (n, i) => t!(lang, "count-waived-plus-items", n = n, i = i),
+        },
+        t!(lang, "count-passed", n = c.pass),
+    ];
+    if c.info > 0 {
+        parts.push(t!(lang, "count-info", n = c.info));
+    }
+    if c.offline > 0 {
+        parts.push(t!(lang, "count-offline", n = c.offline));
+    }
+    parts.join(" · ")
+}
+
+/// `stage 3 sandbox`.
+pub fn stage_name(number: u32, id: &str, lang: Lang) -> String {
+    t!(lang, "stage-name", number = number, id = id)
+}
+
+/// The rule's title in `lang`: the pack's French title when there is one, else the English.
+pub fn rule_title(r: &RuleResult, lang: Lang) -> &str {
+    match (lang, &r.title_fr) {
+        (Lang::Fr, Some(t)) if !t.is_empty() => t,
+        _ => &r.title,
+    }
+}
+
+/// Why evidence was missing, in words.
+pub fn reason_label(reason: MissingReason, lang: Lang) -> String {
+    if lang == Lang::En {
+        return reason.as_str().to_string();
+    }
+    let id = match reason {
+        MissingReason::NotConfigured => "reason-not-configured",
+        MissingReason::NotFound => "reason-not-found",
+        MissingReason::Unreadable => "reason-unreadable",
+        MissingReason::Unreachable => "reason-unreachable",
+        MissingReason::ParseError => "reason-parse-error",
+        MissingReason::Stale => "reason-stale",
+        MissingReason::Empty => "reason-empty",
+        MissingReason::WrongKind => "reason-wrong-kind",
+        MissingReason::Timeout => "reason-timeout",
+        MissingReason::Offline => "reason-offline",
+    };
+    t!(lang, id)
+}
+
+/// The rule's message in `lang`. Evaluation writes it in English from fixed openings (`not met:
+/// `, `not found: `...) followed by values and the evidence's own words; the openings are
+/// translated, the rest (paths, criteria, a server's error) is kept as written.
+pub fn rule_message(r: &RuleResult, lang: Lang) -> String {
+    if lang == Lang::En || r.message.is_empty() {
+        return r.message.clone();
+    }
+    if let Some(reason) = r.missing {
+        let rest = causes::detail_of(r);
+        if rest.len() != r.message.len() {
+            return format!("{} : {rest}", reason_label(reason, lang));
+        }
+    }
+    for (opening, id) in [
+        ("not met: ", "message-not-met"),
+        ("met, but short of the target: ", "message-short"),
+        ("cannot judge ", "message-cannot-judge"),
+    ] {
+        if let Some(rest) = r.message.strip_prefix(opening) {
+            return format!("{}{rest}", t!(lang, id));
+        }
+    }
+    if let Some(rest) = r.message.strip_prefix("waived until ")
+        && let Some((date, why)) = rest.split_once(": ")
+    {
+        return t!(lang, "message-waived-until", date = date, reason = why);
+    }
+    r.message.clone()
 }
 
 /// One applied waiver in words: `CPN-S3-03 (match `*`): 2 uses, until 2027-01-31 (60 days) —
 /// reason [ticket] (gonogo.yaml:12)`.
-pub fn waiver_line(w: &crate::eval::WaiverStatus) -> String {
+pub fn waiver_line(w: &crate::eval::WaiverStatus, lang: Lang) -> String {
     let ww = &w.waiver;
     let scope = match &ww.pattern {
-        Some(p) if p == "*" || p == "**" => format!(" (match `{p}`: every item)"),
-        Some(p) => format!(" (match `{p}`)"),
-        None => " (the whole rule)".to_string(),
+        Some(p) if p == "*" || p == "**" => {
+            t!(lang, "waiver-scope-every-item", pattern = p.as_str())
+        }
+        Some(p) => t!(lang, "waiver-scope-match", pattern = p.as_str()),
+        None => t!(lang, "waiver-scope-rule"),
     };
+    let head = t!(
+        lang,
+        "waiver-head",
+        rule = ww.rule.as_str(),
+        scope = scope,
+        usage = t!(
+            lang,
+            "waiver-uses-until",
+            uses = w.uses,
+            expires = ww.expires.to_string(),
+            days = w.days_left
+        )
+    );
     format!(
-        "{}{scope}: {} use{}, until {} ({} day{} left) — {}{}{}",
-        ww.rule,
-        w.uses,
-        if w.uses == 1 { "" } else { "s" },
-        ww.expires,
-        w.days_left,
-        if w.days_left == 1 { "" } else { "s" },
+        "{head} — {}{}{}",
         ww.reason,
         ww.ticket
             .as_ref()
@@ -168,24 +315,29 @@ pub fn first_line(s: &str, max: usize) -> String {
 }
 
 /// The outcome in a word or two: `fail`, `inconclusive (not found, blocking)`.
-pub fn outcome_label(rule: &RuleResult) -> String {
+pub fn outcome_label(rule: &RuleResult, lang: Lang) -> String {
     match &rule.outcome {
-        Outcome::Inconclusive { reason, blocking } => format!(
-            "inconclusive ({}{})",
-            reason.as_str(),
-            if *blocking { ", blocking" } else { "" }
+        Outcome::Inconclusive { reason, blocking } => t!(
+            lang,
+            if *blocking {
+                "outcome-inconclusive-blocking"
+            } else {
+                "outcome-inconclusive-reason"
+            },
+            reason = reason_label(*reason, lang)
         ),
-        o => o.label().to_string(),
+        o if lang == Lang::En => o.label().to_string(),
+        o => t!(lang, &format!("outcome-{}", o.label().replace(' ', "-"))),
     }
 }
 
 /// A one-line account of a rule's outcome, for places with no room for the criteria table.
-pub fn outcome_text(rule: &RuleResult) -> String {
-    let base = outcome_label(rule);
+pub fn outcome_text(rule: &RuleResult, lang: Lang) -> String {
+    let base = outcome_label(rule, lang);
     if rule.message.is_empty() {
         base
     } else {
-        format!("{base}: {}", first_line(&rule.message, 300))
+        format!("{base}: {}", first_line(&rule_message(rule, lang), 300))
     }
 }
 

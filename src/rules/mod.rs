@@ -59,6 +59,18 @@ pub struct Rule {
     /// Criteria that should hold; a violation is a warning (when `expect` holds).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prefer: BTreeMap<String, String>,
+    /// The rule's words in French (`fr: {title: ..., why: ...}`), shown under `--lang fr`;
+    /// without it French reports use the English `title` and `why`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fr: Option<RuleText>,
+}
+
+/// A rule's title and reason in another language than the pack's English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleText {
+    pub title: String,
+    pub why: String,
 }
 
 /// A rule ready to evaluate: criteria parsed, stage resolved.

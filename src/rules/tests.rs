@@ -495,3 +495,56 @@ fn every_level_follows_the_type_of_its_source_or_says_why() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// French reports show each rule's `fr: {title, why}`; a rule without it falls back to English.
+#[test]
+fn a_rule_in_french_uses_its_fr_block_and_the_verdict_carries_the_title() {
+    let pack = PACK.replace(
+        "{id: A, title: a, why: w,",
+        "{id: A, title: a, why: w, fr: {title: a en français, why: pourquoi},",
+    );
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(
+        &[LoadedFile {
+            name: "t.yaml".into(),
+            text: pack,
+        }],
+        &mut diags,
+    );
+    let compiled = catalog.compile("t", &BTreeMap::new(), &mut diags).unwrap();
+    assert!(diags.is_empty(), "{}", diags.render());
+    let a = compiled.rules.iter().find(|r| r.rule.id == "A").unwrap();
+    let fr = a.rule.fr.as_ref().unwrap();
+    assert_eq!(
+        (fr.title.as_str(), fr.why.as_str()),
+        ("a en français", "pourquoi")
+    );
+    let c = compiled.rules.iter().find(|r| r.rule.id == "C").unwrap();
+    assert!(c.rule.fr.is_none());
+}
+
+/// Every rule of the embedded packs has its French title and reason. The packs are being
+/// rewritten; this test is switched on once they carry `fr:` blocks.
+#[test]
+#[ignore = "rule packs get their French texts in a later step"]
+fn every_embedded_rule_has_a_french_title_and_why() {
+    let mut diags = Diagnostics::default();
+    let catalog = load_catalog(&super::embedded_files(), &mut diags);
+    let mut missing = Vec::new();
+    for name in catalog.packs.keys() {
+        let Some(pack) = catalog.compile(name, &BTreeMap::new(), &mut diags) else {
+            continue;
+        };
+        for r in &pack.rules {
+            match &r.rule.fr {
+                Some(t) if !t.title.trim().is_empty() && !t.why.trim().is_empty() => {}
+                _ => missing.push(format!("{name}/{}", r.rule.id)),
+            }
+        }
+    }
+    assert!(diags.is_empty(), "{}", diags.render());
+    assert!(
+        missing.is_empty(),
+        "rules without `fr: {{title, why}}`: {missing:?}"
+    );
+}

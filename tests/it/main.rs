@@ -21,6 +21,10 @@ mod adversarial;
 
 mod baseline;
 
+// A new user's first hour: rules without a gonogo.yaml, the short first verdict, French, the
+// offline pre-release run, the HTML page.
+mod first_hour;
+
 // The binary in CI roles: several reports from one check, GitHub step files and annotations,
 // `gonogo publish` of a verdict written by an earlier job.
 mod ci;

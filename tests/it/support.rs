@@ -86,6 +86,11 @@ const LEAKY: &[&str] = &[
     "GONOGO_CA_BUNDLE",
     "CA_BUNDLE",
     "RUST_LOG",
+    // The language: reports are English unless a test asks for French.
+    "GONOGO_LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANG",
 ];
 
 /// The `gonogo` binary, without colours and without any of the variables above. A test that
