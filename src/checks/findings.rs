@@ -238,6 +238,8 @@ impl CheckKind for FindingsCheck {
                 (Some(p), None, _) => format!(" in {p}"),
                 _ => String::new(),
             };
+            m.classes
+                .insert(f.id.clone(), f.severity.as_str().to_string());
             m.items.push(Item {
                 key: f.id.clone(),
                 text: format!("{} {}{pkg}: {}", f.severity.as_str(), f.id, f.message),

@@ -194,3 +194,77 @@ fn replacing_the_configured_baseline_is_recorded() {
         "{v}"
     );
 }
+
+const FINDINGS_PACK: &str = r#"
+pack: team
+title: T
+stages: [{number: 1, id: one, title: One}]
+rules:
+  - id: F-NEW
+    title: No new critical vulnerability
+    why: w
+    reference: r
+    level: fail
+    check: {kind: findings, source: scan}
+    expect: {new_critical: "== 0", new_total: "<= 1"}
+"#;
+
+fn trivy(vulns: &[(&str, &str, &str)]) -> String {
+    let list: Vec<String> = vulns
+        .iter()
+        .map(|(id, pkg, sev)| {
+            format!(
+                r#"{{"VulnerabilityID":"{id}","PkgName":"{pkg}","InstalledVersion":"1.0","Severity":"{sev}"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"SchemaVersion":2,"ArtifactName":"app:1","ArtifactType":"container_image","Results":[{{"Target":"app:1 (debian 12)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[{}]}}]}}"#,
+        list.join(",")
+    )
+}
+
+#[test]
+fn findings_are_compared_by_severity_class() {
+    let p = Project::new();
+    p.write("team.yaml", FINDINGS_PACK)
+        .write(
+            "gonogo.yaml",
+            "project: demo\npack: team\nrules: [team.yaml]\nstage: one\nsources:\n  scan: {path: trivy.json, kind: trivy}\n",
+        )
+        .write(
+            "trivy.json",
+            &trivy(&[("CVE-1", "openssl", "CRITICAL"), ("CVE-2", "zlib", "LOW")]),
+        );
+    let (code, _) = p.check_json(&["-o", "base.json"]);
+    assert_eq!(
+        code, 3,
+        "no baseline yet: the comparing rule cannot be judged"
+    );
+
+    let (code, v) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 0, "the known critical is not new: {v}");
+    let r = support::result(&v, "F-NEW");
+    assert_eq!(r["metrics"]["new_critical"], 0.0, "{r}");
+    assert_eq!(r["metrics"]["critical"], 1.0, "{r}");
+
+    p.write(
+        "trivy.json",
+        &trivy(&[
+            ("CVE-1", "openssl", "CRITICAL"),
+            ("CVE-3", "libxml2", "CRITICAL"),
+            ("CVE-4", "zlib", "MEDIUM"),
+        ]),
+    );
+    let (code, v) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 1, "{v}");
+    let r = support::result(&v, "F-NEW");
+    assert_eq!(r["metrics"]["new_critical"], 1.0, "{r}");
+    assert_eq!(r["metrics"]["new_medium"], 1.0, "{r}");
+    assert_eq!(r["metrics"]["new_total"], 2.0, "{r}");
+    let new_keys = r["comparison"]["new_keys"].to_string();
+    assert!(
+        new_keys.contains("CVE-3") && !new_keys.contains("CVE-1"),
+        "{r}"
+    );
+}
