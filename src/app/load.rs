@@ -80,6 +80,26 @@ fn load_with(config: Config) -> Result<Loaded, Failure> {
     let mut diags = Diagnostics::default();
     let mut files = rules::embedded_files();
     for path in &config.rule_files {
+        if let Some(name) = path
+            .to_str()
+            .and_then(|p| p.strip_prefix(crate::model::BUILTIN_PREFIX))
+        {
+            match rules::builtin_file(name) {
+                Some(f) => files.push(f),
+                None => diags.error(
+                    &file,
+                    Span { line: 1, column: 1 },
+                    format!(
+                        "rules: no built-in rule file `{name}`; the built-in ones are: {}",
+                        rules::builtin_names()
+                            .map(|n| format!("{}{n}", crate::model::BUILTIN_PREFIX))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+            continue;
+        }
         match crate::read::text(path, MAX_CONFIG_BYTES) {
             Ok(text) => files.push(LoadedFile {
                 name: path.display().to_string(),

@@ -446,7 +446,16 @@ pub fn parse(
         stage,
         environment: environment.unwrap_or_default(),
         pack: pack.unwrap_or_else(|| crate::model::DEFAULT_PACK.to_string()),
-        rule_files: rules.iter().map(|r| base.join(r)).collect(),
+        rule_files: rules
+            .iter()
+            .map(|r| {
+                if r.starts_with(crate::model::BUILTIN_PREFIX) {
+                    PathBuf::from(r)
+                } else {
+                    base.join(r)
+                }
+            })
+            .collect(),
         vars,
         var_origins,
         overrides: overrides.clone(),

@@ -22,7 +22,9 @@ pub use applied::AppliedOverride;
 pub use criteria::{Criterion, Op};
 pub use measurement::{Item, Measurement, MetricDoc, SampleJudge, Waive};
 pub use need::Need;
-pub use policy::{DEFAULT_PACK, EnvType, Level, LevelSpec, OnMissing, Stage, StageRef};
+pub use policy::{
+    BUILTIN_PREFIX, DEFAULT_PACK, EnvType, Level, LevelSpec, OnMissing, Stage, StageRef,
+};
 pub use provenance::{EvidenceMap, InputRecord, SourceReport};
 pub use units::{Dur, parse_duration, parse_size};
 pub use waiver::{Waiver, glob_match};

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 /// The name of the pack gonogo uses when the configuration names none.
 pub const DEFAULT_PACK: &str = "cloud-pi-native";
 
+/// How gonogo.yaml names a rule file compiled into the binary (`rules: [builtin:NAME]`).
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]

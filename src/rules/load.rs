@@ -40,6 +40,32 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "rules/cloud-pi-native/5-excellence.yaml",
 ];
 
+/// Rule files compiled into the binary that a project adds by name (`rules:
+/// [builtin:cloud-pi-native/debt]`): variants of a pack, never loaded unless asked for.
+const BUILTIN: &[(&str, &str)] = &[(
+    "cloud-pi-native/debt",
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/cloud-pi-native/variants/debt.yaml"
+    )),
+)];
+
+/// The optional built-in rule file `name` (without the `builtin:` prefix).
+pub fn builtin_file(name: &str) -> Option<LoadedFile> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, text)| LoadedFile {
+            name: format!("{}{n}", crate::model::BUILTIN_PREFIX),
+            text: text.to_string(),
+        })
+}
+
+/// The names `builtin:` accepts.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(n, _)| *n)
+}
+
 /// The rule files compiled into the binary.
 pub fn embedded_files() -> Vec<LoadedFile> {
     EMBEDDED

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use load::{Catalog, LoadedFile, embedded_files, load_catalog};
+pub use load::{Catalog, LoadedFile, builtin_file, builtin_names, embedded_files, load_catalog};
 pub use plan::{Override, Plan, PlannedRule, build_plan};
 
 use crate::checks::Check;

@@ -268,3 +268,128 @@ fn findings_are_compared_by_severity_class() {
         "{r}"
     );
 }
+
+fn cobertura(rate: f64) -> String {
+    let covered = (rate * 10.0).round() as u32;
+    let lines: String = (1..=10)
+        .map(|n| {
+            format!(
+                r#"<line number="{n}" hits="{}"/>"#,
+                u32::from(n <= covered)
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" ?><coverage line-rate="{rate}" branch-rate="0" lines-valid="10" lines-covered="{covered}" version="7.4" timestamp="1700000000000"><sources><source>/src</source></sources><packages><package name="app" line-rate="{rate}"><classes><class name="a.py" filename="app/a.py" line-rate="{rate}"><lines>{lines}</lines></class></classes></package></packages></coverage>"#
+    )
+}
+
+fn trivy_config(ids: &[&str]) -> String {
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"Type":"Dockerfile Security Check","ID":"{id}","AVDID":"AVD-{id}","Title":"t","Severity":"HIGH","Status":"FAIL"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Results":[{{"Target":"Dockerfile","Class":"config","Type":"dockerfile","Misconfigurations":[{}]}}]}}"#,
+        list.join(",")
+    )
+}
+
+fn gitleaks(rules: &[&str]) -> String {
+    let list: Vec<String> = rules
+        .iter()
+        .map(|r| {
+            format!(
+                r#"{{"RuleID":"{r}","File":"src/{r}.py","StartLine":3,"Fingerprint":"src/{r}.py:{r}:3","Secret":"REDACTED"}}"#
+            )
+        })
+        .collect();
+    format!("[{}]", list.join(","))
+}
+
+/// Writes one state of a project with debt: `then` false is the baseline's state, true the
+/// change that breaks each of the variant's rules once.
+fn debt_state(p: &Project, then: bool) {
+    p.write(
+        "junit.xml",
+        &junit(&[("old", false), ("a", !then), ("b", true)]),
+    )
+    .write("e2e.xml", &junit(&[("flow", !then), ("legacy", false)]))
+    .write(
+        "trivy.json",
+        &if then {
+            trivy(&[("CVE-1", "openssl", "CRITICAL"), ("CVE-9", "curl", "HIGH")])
+        } else {
+            trivy(&[("CVE-1", "openssl", "CRITICAL")])
+        },
+    )
+    .write(
+        "config.json",
+        &trivy_config(if then { &["DS002", "DS026"] } else { &["DS002"] }),
+    )
+    .write(
+        "gitleaks.json",
+        &gitleaks(if then { &["aws", "github-pat"] } else { &["aws"] }),
+    )
+    .write("coverage.xml", &cobertura(if then { 0.5 } else { 0.6 }));
+}
+
+/// The debt variant (`builtin:cloud-pi-native/debt`): each of its rules passes on known debt and
+/// fails on a change that adds to it; without a baseline each is inconclusive.
+#[test]
+fn the_debt_variant_fails_new_debt_and_passes_known_debt() {
+    let p = Project::new();
+    p.write(
+        "gonogo.yaml",
+        "project: legacy\nstage: 3\nrules: [builtin:cloud-pi-native/debt]\nsources:\n  tests: {path: junit.xml}\n  e2e-tests: {path: e2e.xml}\n  image-scan: {path: trivy.json, kind: trivy}\n  config-scan: {path: config.json, kind: trivy}\n  secrets: {path: gitleaks.json, kind: gitleaks}\n  coverage: {path: coverage.xml}\n",
+    );
+    debt_state(&p, false);
+    let ids: Vec<String> = (1..=6).map(|n| format!("CPN-DEBT-0{n}")).collect();
+
+    let (_, first) = p.check_json(&["-o", "base.json"]);
+    for id in &ids {
+        assert_eq!(status(&first, id), "inconclusive", "{id}: no baseline yet");
+    }
+    let (_, same) = p.check_json(&["--baseline", "base.json"]);
+    for id in &ids {
+        assert_eq!(
+            status(&same, id),
+            "pass",
+            "{id} on known debt: {}",
+            support::result(&same, id)
+        );
+    }
+    assert_eq!(
+        status(&same, "CPN-S3-03"),
+        "fail",
+        "the absolute rule is unchanged: the known failure still fails it until waived"
+    );
+
+    debt_state(&p, true);
+    let (code, worse) = p.check_json(&["--baseline", "base.json"]);
+    assert_eq!(code, 1);
+    for id in &ids[..5] {
+        assert_eq!(
+            status(&worse, id),
+            "fail",
+            "{id} on new debt: {}",
+            support::result(&worse, id)
+        );
+    }
+    assert_eq!(status(&worse, "CPN-DEBT-06"), "warn", "coverage dropped 10 points");
+
+    let (_, bad) = p.check_json(&["--baseline", "nowhere.json"]);
+    assert_eq!(status(&bad, "CPN-DEBT-01"), "inconclusive");
+
+    p.write(
+        "gonogo.yaml",
+        "project: legacy\nstage: 3\nrules: [builtin:cloud-pi-native/none-such]\n",
+    );
+    let (code, _, err) = p.run(&["check"]);
+    assert_eq!(code, 4, "a configuration error: {err}");
+    assert!(err.contains("builtin:cloud-pi-native/debt"), "{err}");
+}
