@@ -216,16 +216,17 @@ impl CheckKind for FindingsCheck {
                 || self.fixable_only
                 || !self.ids.is_empty()
                 || !self.set_aside.is_empty();
+            // Past the kept findings only counts by severity remain: a filter cannot see them,
+            // so they count as if they matched (an upper bound), never as absent.
             if filtered {
                 m.notes.push(format!(
-                    "{} findings beyond the first {} could not be filtered and are not counted",
+                    "{} findings beyond the first {} could not be filtered: counted by severity as if they matched",
                     set.truncated,
                     crate::evidence::MAX_ITEMS
                 ));
-            } else {
-                for (sev, n) in &set.overflow_by_severity {
-                    counts[severity_index(*sev)] += n;
-                }
+            }
+            for (sev, n) in &set.overflow_by_severity {
+                counts[severity_index(*sev)] += n;
             }
         }
         kept.sort_by_key(|f| f.severity);
@@ -359,6 +360,40 @@ mod tests {
             err.detail.contains("does not say that any scanner ran"),
             "{}",
             err.detail
+        );
+    }
+
+    #[test]
+    fn findings_past_the_kept_ones_count_even_under_a_filter() {
+        let mut set = FindingSet::default().looked_for(Category::Vulnerability, "Trivy vuln");
+        for i in 0..crate::evidence::MAX_ITEMS {
+            set.push(finding(
+                &format!("L-{i}"),
+                Category::Vulnerability,
+                Severity::Low,
+            ));
+        }
+        for i in 0..3 {
+            set.push(finding(
+                &format!("C-{i}"),
+                Category::Vulnerability,
+                Severity::Critical,
+            ));
+        }
+        assert_eq!(set.truncated, 3);
+        let filtered = check(serde_json::json!({"source": "s", "categories": ["vulnerability"]}));
+        let m = filtered
+            .measure(&Evidence::Findings(set), &mut |_| false)
+            .unwrap();
+        assert_eq!(
+            m.metrics["critical"],
+            3.0.into(),
+            "criticals beyond the kept findings are not dropped by a filter"
+        );
+        assert!(
+            m.notes.iter().any(|n| n.contains("as if they matched")),
+            "{:?}",
+            m.notes
         );
     }
 

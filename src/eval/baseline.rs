@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Verdict;
-use crate::evidence::{Missing, MissingReason, Value};
+use crate::evidence::{MAX_ITEMS, Missing, MissingReason, Value};
 use crate::model::Measurement;
 use crate::model::baseline::{FAILING, Family, KeyDiff, KeySet, SEVERITIES, diff, is_comparison};
 
@@ -164,6 +164,39 @@ pub(super) fn classified(m: &Measurement) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// How many of a result's items (by class) its counts say exist but it did not keep, when some:
+/// the evidence keeps at most [`MAX_ITEMS`] failing tests or findings, and a comparison of the
+/// kept ones would miss what lies beyond.
+fn unkeyed<'a>(
+    family: Family,
+    metrics: &BTreeMap<String, Value>,
+    classes: impl Iterator<Item = &'a str>,
+) -> Option<u64> {
+    let (metric, counted): (&str, &[&str]) = match family {
+        Family::Failures => ("failed_total", FAILING),
+        Family::Findings => ("total", &[]),
+        Family::Plain => return None,
+    };
+    let Some(Value::Number(expected)) = metrics.get(metric) else {
+        return None;
+    };
+    let kept = classes
+        .filter(|c| counted.is_empty() || counted.contains(c))
+        .count() as f64;
+    (*expected > kept).then(|| (*expected - kept) as u64)
+}
+
+/// The metrics a family's comparison of items gives.
+fn family_metrics(family: Family) -> Vec<String> {
+    match family {
+        Family::Failures => vec!["new_failed".into(), "still_failed".into(), "fixed".into()],
+        Family::Findings => std::iter::once("new_total".to_string())
+            .chain(SEVERITIES.iter().map(|s| format!("new_{s}")))
+            .collect(),
+        Family::Plain => Vec::new(),
+    }
+}
+
 /// Adds the comparison metrics to `m` and returns what the result shows of them. `wanted` are
 /// the metrics the rule's criteria name: when one of them is a comparison and there is no usable
 /// baseline, the rule cannot be judged, and the error says why (the baseline's own reason:
@@ -230,6 +263,24 @@ pub(super) fn compare(
         }
     }
     let items = classified(m);
+    let unkeyed = unkeyed(family, &m.metrics, items.iter().map(|(class, _)| *class))
+        .map(|n| format!("{n} of this run's items are beyond the {MAX_ITEMS} kept"))
+        .or_else(|| {
+            let classes = before
+                .keys
+                .keys
+                .iter()
+                .map(|k| k.split(':').next().unwrap_or(""));
+            unkeyed(family, &before.metrics, classes)
+                .map(|n| format!("{n} of the baseline's items were beyond the {MAX_ITEMS} it kept"))
+        });
+    if let Some(why) = unkeyed {
+        let why = format!("{why}: what is new cannot be told from what is known");
+        for name in family_metrics(family) {
+            m.unavailable.insert(name, why.clone());
+        }
+        return Ok(Some(out));
+    }
     let KeyDiff {
         new,
         still,
@@ -332,5 +383,47 @@ mod tests {
         assert_eq!(m.metrics["coverage_delta"], Value::Number(-0.5));
         assert!(!m.metrics.contains_key("coverage_delta_delta"));
         assert!(!m.metrics.contains_key("new_coverage_delta"));
+    }
+
+    #[test]
+    fn failures_beyond_the_kept_items_leave_new_failed_unknown() {
+        use crate::model::Item;
+        let mut m = Measurement::default();
+        for i in 0..3 {
+            let key = format!("t{i}");
+            m.classes.insert(key.clone(), "failed".into());
+            m.items.push(Item {
+                key,
+                text: String::new(),
+                location: None,
+            });
+        }
+        m.set("failed_total", 5.0);
+        let got = compare(
+            &mut m,
+            "R",
+            Family::Failures,
+            &["new_failed"],
+            &baseline_with("R", 1.0),
+        );
+        assert!(got.unwrap().is_some());
+        assert!(!m.metrics.contains_key("new_failed"), "{:?}", m.metrics);
+        assert!(
+            m.unavailable["new_failed"].contains("2 of this run's items"),
+            "{:?}",
+            m.unavailable
+        );
+
+        let mut complete = Measurement::default();
+        complete.set("failed_total", 0.0);
+        compare(
+            &mut complete,
+            "R",
+            Family::Failures,
+            &["new_failed"],
+            &baseline_with("R", 1.0),
+        )
+        .unwrap();
+        assert_eq!(complete.metrics["new_failed"], Value::Number(0.0));
     }
 }

@@ -272,12 +272,7 @@ fn findings_are_compared_by_severity_class() {
 fn cobertura(rate: f64) -> String {
     let covered = (rate * 10.0).round() as u32;
     let lines: String = (1..=10)
-        .map(|n| {
-            format!(
-                r#"<line number="{n}" hits="{}"/>"#,
-                u32::from(n <= covered)
-            )
-        })
+        .map(|n| format!(r#"<line number="{n}" hits="{}"/>"#, u32::from(n <= covered)))
         .collect();
     format!(
         r#"<?xml version="1.0" ?><coverage line-rate="{rate}" branch-rate="0" lines-valid="10" lines-covered="{covered}" version="7.4" timestamp="1700000000000"><sources><source>/src</source></sources><packages><package name="app" line-rate="{rate}"><classes><class name="a.py" filename="app/a.py" line-rate="{rate}"><lines>{lines}</lines></class></classes></package></packages></coverage>"#
@@ -329,11 +324,19 @@ fn debt_state(p: &Project, then: bool) {
     )
     .write(
         "config.json",
-        &trivy_config(if then { &["DS002", "DS026"] } else { &["DS002"] }),
+        &trivy_config(if then {
+            &["DS002", "DS026"]
+        } else {
+            &["DS002"]
+        }),
     )
     .write(
         "gitleaks.json",
-        &gitleaks(if then { &["aws", "github-pat"] } else { &["aws"] }),
+        &gitleaks(if then {
+            &["aws", "github-pat"]
+        } else {
+            &["aws"]
+        }),
     )
     .write("coverage.xml", &cobertura(if then { 0.5 } else { 0.6 }));
 }
@@ -380,7 +383,11 @@ fn the_debt_variant_fails_new_debt_and_passes_known_debt() {
             support::result(&worse, id)
         );
     }
-    assert_eq!(status(&worse, "CPN-DEBT-06"), "warn", "coverage dropped 10 points");
+    assert_eq!(
+        status(&worse, "CPN-DEBT-06"),
+        "warn",
+        "coverage dropped 10 points"
+    );
 
     let (_, bad) = p.check_json(&["--baseline", "nowhere.json"]);
     assert_eq!(status(&bad, "CPN-DEBT-01"), "inconclusive");
