@@ -7,7 +7,7 @@
 //! 100,000 failing legacy tests keeps a bounded record (17 bytes a key) and still compares in
 //! milliseconds. A baseline is such a verdict from an earlier run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -44,14 +44,19 @@ impl KeySet {
         let mut keys: Vec<String> = items
             .iter()
             .map(|(class, key)| {
+                use std::fmt::Write;
+                let mut k = String::with_capacity(class.len() + 18.max(key.len() + 1));
+                k.push_str(class);
+                k.push(':');
                 if hashed {
-                    format!("{class}:#{:016x}", key_hash(key))
+                    let _ = write!(k, "#{:016x}", key_hash(key));
                 } else {
-                    format!("{class}:{key}")
+                    k.push_str(key);
                 }
+                k
             })
             .collect();
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         KeySet { hashed, keys }
     }
@@ -61,7 +66,7 @@ impl KeySet {
     }
 
     /// Every key's hash, with its class.
-    pub fn hashes(&self) -> HashMap<u64, &str> {
+    pub fn hashes(&self) -> HashMap<u64, &str, Prehashed> {
         self.keys
             .iter()
             .filter_map(|k| {
@@ -159,26 +164,68 @@ pub struct KeyDiff {
 /// class counts it.
 pub fn diff<'a>(now: impl IntoIterator<Item = (&'a str, &'a str)>, baseline: &KeySet) -> KeyDiff {
     let before = baseline.hashes();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = KeyDiff::default();
+    let mut seen: HashSet<u64, Prehashed> =
+        HashSet::with_capacity_and_hasher(before.len(), Prehashed::default());
+    let (mut new, mut still, mut gone) = (
+        BTreeMap::<&str, u64>::new(),
+        BTreeMap::<&str, u64>::new(),
+        BTreeMap::<&str, u64>::new(),
+    );
+    let mut new_keys = Vec::new();
     for (class, key) in now {
         let h = key_hash(key);
         if !seen.insert(h) {
             continue;
         }
         if before.contains_key(&h) {
-            *out.still.entry(class.to_string()).or_default() += 1;
+            *still.entry(class).or_default() += 1;
         } else {
-            *out.new.entry(class.to_string()).or_default() += 1;
-            out.new_keys.push(key.to_string());
+            *new.entry(class).or_default() += 1;
+            new_keys.push(key.to_string());
         }
     }
-    for (h, class) in before {
-        if !seen.contains(&h) {
-            *out.gone.entry(class.to_string()).or_default() += 1;
+    for (h, class) in &before {
+        if !seen.contains(h) {
+            *gone.entry(class).or_default() += 1;
         }
     }
-    out
+    let owned = |m: BTreeMap<&str, u64>| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    KeyDiff {
+        new: owned(new),
+        still: owned(still),
+        gone: owned(gone),
+        new_keys,
+    }
+}
+
+/// Keys here are already FNV-1a hashes: hashing them again (SipHash, the std default) only costs
+/// time, so the sets use the value as it is.
+#[derive(Clone, Copy, Default)]
+pub struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+/// See [`Prehashed`].
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 #[cfg(test)]

@@ -400,3 +400,47 @@ fn the_debt_variant_fails_new_debt_and_passes_known_debt() {
     assert_eq!(code, 4, "a configuration error: {err}");
     assert!(err.contains("builtin:cloud-pi-native/debt"), "{err}");
 }
+
+/// The default branch's verdict, read as the latest artifact of its gate job through GitLab's
+/// API (the endpoint client: token header, URL-encoded project and ref), with the token never
+/// shown in the verdict.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_baseline_from_a_gitlab_job_artifact() {
+    use wiremock::matchers::{header, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let p = project("", &[("a", true), ("b", false)]);
+    baseline_of(&p);
+    let base = std::fs::read(p.path().join("base.json")).unwrap();
+    let server = MockServer::start().await;
+    Mock::given(path(
+        "/api/v4/projects/acme%2Fshop/jobs/artifacts/main/raw/gonogo-verdict.json",
+    ))
+    .and(query_param("job", "gonogo"))
+    .and(header("JOB-TOKEN", "j0b-t0ken"))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(base, "application/octet-stream"))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let config = std::fs::read_to_string(p.path().join("gonogo.yaml")).unwrap();
+    p.write(
+        "gonogo.yaml",
+        &format!(
+            "{config}baseline:\n  url: {}/api/v4\n  auth: {{header: {{name: JOB-TOKEN, value_env: CI_JOB_TOKEN}}}}\n  gitlab_artifact: {{project: acme/shop, ref: main, job: gonogo, path: gonogo-verdict.json}}\n",
+            server.uri()
+        ),
+    );
+    let mut cmd = p.gonogo();
+    cmd.env("CI_JOB_TOKEN", "j0b-t0ken")
+        .args(["check", "--format", "json"]);
+    let out = support::output(cmd).await;
+    let v = support::verdict(&out);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(support::result(&v, "T-NEW")["metrics"]["still_failed"], 1.0);
+    let record = v["baseline"].to_string();
+    assert!(
+        record.contains("acme%2Fshop/jobs/artifacts/main"),
+        "{record}"
+    );
+    assert!(!v.to_string().contains("j0b-t0ken"));
+}
