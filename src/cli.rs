@@ -200,9 +200,11 @@ pub struct InitArgs {
     /// The project directory to scan and write gonogo.yaml into.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The stage to declare (1 also writes the onboarding answers file).
-    #[arg(short, long, default_value = "3")]
-    pub stage: String,
+    /// The stage to declare, by number or name. Without it, init proposes one from what the
+    /// project has (reports, Dockerfiles, charts, manifests, the DSO pipeline file, a project
+    /// plan) and says why; on a project that has a gonogo.yaml, the stage it declares.
+    #[arg(short, long)]
+    pub stage: Option<String>,
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,

@@ -25,6 +25,10 @@ mod baseline;
 // offline pre-release run, the HTML page.
 mod first_hour;
 
+// `gonogo init`: the proposed stage and its reason, detected sources, re-runs and --force; the
+// default pack's French titles in the JUnit and Code Quality reports.
+mod init;
+
 // The binary in CI roles: several reports from one check, GitHub step files and annotations,
 // `gonogo publish` of a verdict written by an earlier job.
 mod ci;
