@@ -44,6 +44,9 @@ mod reporters;
 // The generated rule reference and README table match the packs.
 mod rule_docs;
 
+// `gonogo schema`: the emitted JSON Schemas accept gonogo's own files and reject wrong ones.
+mod schemas;
+
 // The shared HTTP client against misbehaving servers (down, slow, flaky, rate limited, huge).
 mod http_faults;
 
