@@ -204,7 +204,7 @@ impl CheckKind for FindingsCheck {
                 aside.push((i, f.id.as_str()));
                 continue;
             }
-            if f.match_keys().any(&mut *waive) {
+            if f.waived(waive) {
                 m.waived_items += 1;
                 continue;
             }
@@ -239,7 +239,7 @@ impl CheckKind for FindingsCheck {
                 _ => String::new(),
             };
             m.items.push(Item {
-                key: f.id.clone(),
+                key: f.item_key(),
                 text: format!("{} {}{pkg}: {}", f.severity.as_str(), f.id, f.message),
                 location: f.location.clone(),
             });

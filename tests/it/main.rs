@@ -32,6 +32,9 @@ mod ci;
 // The `manifests` and `dockerfile` check kinds through the binary.
 mod k8s;
 
+// Item ids: unique per rule, naming their file, waivable one by one.
+mod item_ids;
+
 // `gonogo inspect`: what was read from one report, or why not.
 mod inspect;
 
