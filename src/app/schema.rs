@@ -6,8 +6,8 @@ use crate::eval::Exit;
 
 pub(super) fn schema(kind: SchemaKind) -> Result<Exit, Failure> {
     let schema = match kind {
-        SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile),
-        SchemaKind::Rules => schemars::schema_for!(crate::rules::RuleFileSchema),
+        SchemaKind::Config => schemars::schema_for!(crate::config::ConfigFile).to_value(),
+        SchemaKind::Rules => crate::rules::schema::rule_file_schema(),
     };
     print(&format!(
         "{}\n",

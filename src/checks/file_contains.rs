@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
 use crate::evidence::{Evidence, Location, Missing};
-use crate::model::{Item, Measurement, MetricDoc, Need, Waive};
+use crate::model::{Item, Measurement, MetricDoc, Need, Waive, file_item_key, waive_in_file};
 
 pub const SUMMARY: &str = "A project file contains each of the given snippets.";
 
@@ -47,12 +47,12 @@ impl CheckKind for FileContainsCheck {
         for snippet in &self.contains {
             if doc.text.contains(snippet.as_str()) {
                 present += 1;
-            } else if waive(snippet) {
+            } else if waive_in_file(waive, &doc.path, snippet) {
                 m.waived_items += 1;
             } else {
                 missing += 1;
                 m.items.push(Item {
-                    key: snippet.clone(),
+                    key: file_item_key(&doc.path, snippet),
                     text: format!("`{snippet}` not found in {}", doc.path),
                     location: Some(Location {
                         path: doc.path.clone(),

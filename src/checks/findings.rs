@@ -204,7 +204,7 @@ impl CheckKind for FindingsCheck {
                 aside.push((i, f.id.as_str()));
                 continue;
             }
-            if f.match_keys().any(&mut *waive) {
+            if f.waived(waive) {
                 m.waived_items += 1;
                 continue;
             }
@@ -242,7 +242,7 @@ impl CheckKind for FindingsCheck {
             m.classes
                 .insert(f.id.clone(), f.severity.as_str().to_string());
             m.items.push(Item {
-                key: f.id.clone(),
+                key: f.item_key(),
                 text: format!("{} {}{pkg}: {}", f.severity.as_str(), f.id, f.message),
                 location: f.location.clone(),
             });

@@ -184,7 +184,7 @@ pub(crate) fn parse_error(path: &str, e: &ParseError) -> Missing {
 pub(crate) fn record_findings(set: &FindingSet, waive: &mut Waive<'_>, m: &mut Measurement) {
     let (mut blocking, mut advisory) = (0u64, 0u64);
     for f in &set.findings {
-        if f.match_keys().any(&mut *waive) {
+        if f.waived(waive) {
             m.waived_items += 1;
             continue;
         }
@@ -199,7 +199,7 @@ pub(crate) fn record_findings(set: &FindingSet, waive: &mut Waive<'_>, m: &mut M
             .map(|p| format!(" {p}"))
             .unwrap_or_default();
         m.items.push(Item {
-            key: f.package.clone().unwrap_or_else(|| f.id.clone()),
+            key: f.item_key(),
             text: format!("{} {}{place}: {}", f.severity.as_str(), f.id, f.message),
             location: f.location.clone(),
         });
@@ -384,7 +384,10 @@ mod tests {
         assert_eq!(m.metrics["objects"], 10.0.into());
         assert_eq!(m.metrics["workloads"], 3.0.into());
         assert_eq!(m.metrics["containers"], 10.0.into());
-        assert_eq!(m.items[0].key, "Deployment/shop-web-dep/no-probes");
+        assert_eq!(
+            m.items[0].key,
+            "deploy/render.yaml#Deployment/shop-web-dep/no-probes#CPN-K8S-03"
+        );
         assert_eq!(
             m.items[0]
                 .location

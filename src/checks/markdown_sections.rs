@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::CheckKind;
 use super::filled::{document, is_placeholder};
 use crate::evidence::{Evidence, Location, Missing};
-use crate::model::{Item, Measurement, Need, Waive};
+use crate::model::{Item, Measurement, Need, Waive, file_item_key, waive_in_file};
 
 pub const SUMMARY: &str = "Required sections of a Markdown document are filled.";
 
@@ -137,11 +137,11 @@ impl CheckKind for MarkdownSectionsCheck {
             let hit = hits.iter().find(|h| h.3).or(hits.first()).copied();
             match hit {
                 Some((_, _, _, true)) => present += 1,
-                _ if waive(&section.key()) => m.waived_items += 1,
+                _ if waive_in_file(waive, &doc.path, &section.key()) => m.waived_items += 1,
                 Some((_, title, line, false)) => {
                     missing += 1;
                     m.items.push(Item {
-                        key: section.key(),
+                        key: file_item_key(&doc.path, &section.key()),
                         text: format!("section \"{title}\" is empty / section vide"),
                         location: Some(Location {
                             path: doc.path.clone(),
@@ -152,7 +152,7 @@ impl CheckKind for MarkdownSectionsCheck {
                 None => {
                     missing += 1;
                     m.items.push(Item {
-                        key: section.key(),
+                        key: file_item_key(&doc.path, &section.key()),
                         text: format!("no section \"{wanted}\" / section absente"),
                         location: Some(Location {
                             path: doc.path.clone(),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::CheckKind;
 use super::filled::{document, is_placeholder};
 use crate::evidence::{Evidence, Location, Missing, MissingReason};
-use crate::model::{Item, Measurement, Need, Waive};
+use crate::model::{Item, Measurement, Need, Waive, file_item_key, waive_in_file};
 use crate::yaml::{Node, NodeKind};
 
 pub const SUMMARY: &str = "Required fields of a YAML answers file are filled.";
@@ -266,11 +266,11 @@ impl CheckKind for YamlFieldsCheck {
                         }
                     });
                     match bad {
-                        Some(why) if !waive(path) => {
+                        Some(why) if !waive_in_file(waive, &doc.path, path) => {
                             invalid += 1;
                             let got = scalar_text(n).unwrap_or_else(|| "a structure".into());
                             m.items.push(Item {
-                                key: path.to_string(),
+                                key: file_item_key(&doc.path, path),
                                 text: format!("`{path}` is `{got}`: {why}"),
                                 location: location(Some(n.span.line as u64)),
                             });
@@ -280,7 +280,7 @@ impl CheckKind for YamlFieldsCheck {
                     }
                 }
                 other => {
-                    if waive(path) {
+                    if waive_in_file(waive, &doc.path, path) {
                         m.waived_items += 1;
                         continue;
                     }
@@ -293,7 +293,7 @@ impl CheckKind for YamlFieldsCheck {
                         None => (format!("`{path}` is missing / absent"), None),
                     };
                     m.items.push(Item {
-                        key: path.to_string(),
+                        key: file_item_key(&doc.path, path),
                         text,
                         location: location(line),
                     });

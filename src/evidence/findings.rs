@@ -123,6 +123,29 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The item id a verdict lists and baselines compare: `place#package#id`, each part present
+    /// when the finding has it (`deploy/api.yaml#Deployment/api/app#CPN-K8S-02`,
+    /// `docker/api.Dockerfile#prod#root-user`, `requirements.txt#requests#CVE-2023-32681`).
+    /// The place keeps two files' findings apart. Nothing that changes from one run to the next
+    /// goes in, since baselines compare ids across runs: no line number (an edit above would
+    /// move it), and a scanned image is named without its tag or digest
+    /// (`registry/app:4f2c1ab (debian 12.7)` → `registry/app`).
+    pub fn item_key(&self) -> String {
+        let place = self.location.as_ref().map(|l| stable_place(&l.path));
+        [place, self.package.as_deref(), Some(self.id.as_str())]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("#")
+    }
+
+    /// Whether a waiver's `match` covers this finding: through its item id, or any one part of
+    /// it (id, fingerprint, package, path), as before item ids had them all.
+    pub fn waived(&self, waive: &mut dyn FnMut(&str) -> bool) -> bool {
+        waive(&self.item_key()) || self.match_keys().any(waive)
+    }
+
     /// Every string a waiver's `match` may name: id, fingerprint, package, path.
     pub fn match_keys(&self) -> impl Iterator<Item = &str> {
         [
@@ -133,6 +156,21 @@ impl Finding {
         ]
         .into_iter()
         .flatten()
+    }
+}
+
+/// A finding's place without what a rebuild changes: Trivy names an image's OS packages after
+/// `image:tag (os version)`, and the tag is often the commit.
+fn stable_place(path: &str) -> &str {
+    let path = path.split_once(" (").map_or(path, |(p, _)| p);
+    let path = path.split_once('@').map_or(path, |(p, _)| p);
+    match path.rfind(':') {
+        Some(colon)
+            if path.rfind('/').is_none_or(|slash| slash < colon) && !path.contains("://") =>
+        {
+            &path[..colon]
+        }
+        _ => path,
     }
 }
 
@@ -280,5 +318,50 @@ impl FindingSet {
 
     pub fn total(&self) -> u64 {
         self.findings.len() as u64 + self.truncated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str, package: Option<&str>) -> Finding {
+        Finding {
+            id: "CVE-1".into(),
+            severity: Severity::High,
+            category: Category::Vulnerability,
+            message: String::new(),
+            location: Some(Location {
+                path: path.into(),
+                line: Some(7),
+            }),
+            package: package.map(str::to_string),
+            installed_version: None,
+            fixed_version: None,
+            fixable: false,
+            fingerprint: None,
+            tool: "t".into(),
+        }
+    }
+
+    #[test]
+    fn item_keys_name_the_place_and_leave_out_what_a_rebuild_changes() {
+        for (path, package, key) in [
+            ("src/a.py", None, "src/a.py#CVE-1"),
+            ("Python", Some("setuptools"), "Python#setuptools#CVE-1"),
+            (
+                "registry.example/app:4f2c1ab (debian 12.7)",
+                Some("zlib1g"),
+                "registry.example/app#zlib1g#CVE-1",
+            ),
+            (
+                "localhost:5000/app@sha256:abc (alpine 3.20)",
+                Some("musl"),
+                "localhost:5000/app#musl#CVE-1",
+            ),
+            ("localhost:5000/app", None, "localhost:5000/app#CVE-1"),
+        ] {
+            assert_eq!(at(path, package).item_key(), key, "{path}");
+        }
     }
 }

@@ -59,6 +59,18 @@ pub struct MetricDoc {
 /// Decides whether an item key is waived; records the waiver as used when it is.
 pub type Waive<'a> = dyn FnMut(&str) -> bool + 'a;
 
+/// The id of an item found in one file: `file#part` (`onboarding.yaml#sponsor.name`), so that
+/// two files' items never share an id and a waiver's `match` can name one file's item.
+pub fn file_item_key(file: &str, part: &str) -> String {
+    format!("{file}#{part}")
+}
+
+/// Whether a waiver covers the item `part` of `file`: by its id, or by `part` alone (how such
+/// items were named before their id carried the file).
+pub fn waive_in_file(waive: &mut Waive<'_>, file: &str, part: &str) -> bool {
+    waive(&file_item_key(file, part)) || waive(part)
+}
+
 /// Whether one sample of an endpoint's answer meets the sampling criteria of the rule that
 /// asked for it. The check layer builds it and hands it to fetch, which samples without knowing
 /// how a sample is judged.

@@ -20,7 +20,9 @@ pub mod waiver;
 
 pub use applied::AppliedOverride;
 pub use criteria::{Criterion, Op};
-pub use measurement::{Item, Measurement, MetricDoc, SampleJudge, Waive};
+pub use measurement::{
+    Item, Measurement, MetricDoc, SampleJudge, Waive, file_item_key, waive_in_file,
+};
 pub use need::Need;
 pub use policy::{
     BUILTIN_PREFIX, DEFAULT_PACK, EnvType, Level, LevelSpec, OnMissing, Stage, StageRef,

@@ -7,6 +7,7 @@
 
 pub mod load;
 pub mod plan;
+pub mod schema;
 mod template;
 
 use std::collections::BTreeMap;

@@ -36,6 +36,9 @@ mod ci;
 // The `manifests` and `dockerfile` check kinds through the binary.
 mod k8s;
 
+// Item ids: unique per rule, naming their file, waivable one by one.
+mod item_ids;
+
 // `gonogo inspect`: what was read from one report, or why not.
 mod inspect;
 
@@ -47,6 +50,9 @@ mod reporters;
 
 // The generated rule reference and README table match the packs.
 mod rule_docs;
+
+// `gonogo schema`: the emitted JSON Schemas accept gonogo's own files and reject wrong ones.
+mod schemas;
 
 // The shared HTTP client against misbehaving servers (down, slow, flaky, rate limited, huge).
 mod http_faults;

@@ -64,7 +64,7 @@ pub fn check(path: &str, df: &Dockerfile, options: &Options) -> FindingSet {
                 Err(var) => findings.push(finding(
                     DockerRule::UnpinnedBaseImage,
                     stage.line,
-                    stage.from.clone(),
+                    label.clone(),
                     format!(
                         "FROM {} ({label}): build argument `{var}` has no default, so the base image cannot be told; give it a default or set it in the check's build_args",
                         stage.from
@@ -76,7 +76,7 @@ pub fn check(path: &str, df: &Dockerfile, options: &Options) -> FindingSet {
                         findings.push(finding(
                             DockerRule::UnpinnedBaseImage,
                             stage.line,
-                            image.clone(),
+                            label.clone(),
                             format!("base image `{image}` ({label}) {why}; pin a version tag or a digest"),
                         ));
                     }
@@ -158,7 +158,7 @@ pub fn check(path: &str, df: &Dockerfile, options: &Options) -> FindingSet {
                             findings.push(finding(
                                 DockerRule::PrivilegedPort,
                                 *line,
-                                df.stages[s].label(s),
+                                format!("{}/{n}", df.stages[s].label(s)),
                                 format!("EXPOSE {p}: the image listens on a port below 1025; listen above 1024"),
                             ));
                         }
