@@ -239,10 +239,11 @@ impl CheckKind for FindingsCheck {
                 (Some(p), None, _) => format!(" in {p}"),
                 _ => String::new(),
             };
+            let key = f.item_key();
             m.classes
-                .insert(f.id.clone(), f.severity.as_str().to_string());
+                .insert(key.clone(), f.severity.as_str().to_string());
             m.items.push(Item {
-                key: f.item_key(),
+                key,
                 text: format!("{} {}{pkg}: {}", f.severity.as_str(), f.id, f.message),
                 location: f.location.clone(),
             });
