@@ -226,5 +226,5 @@ change-baseline-unusable = baseline { $location } not used: { $error }
 change-better = better
 change-worse = worse
 change-new = new
-change-items = since the baseline: { $new } new, { $gone } gone
+change-items = { $new } new, { $gone } gone
 change-deltas = since the baseline:

@@ -235,7 +235,7 @@ change-baseline-unusable = référence { $location } non utilisée : { $error }
 change-better = mieux
 change-worse = moins bien
 change-new = nouveau
-change-items = depuis la référence : { $new } { $new ->
+change-items = { $new } { $new ->
     [one] nouveau
    *[other] nouveaux
 }, { $gone } { $gone ->

@@ -65,14 +65,21 @@ fn more_is_better(r: &RuleResult, metric: &str) -> Option<bool> {
     })
 }
 
-/// The rule's non-zero deltas since the baseline, in metric order.
+/// The rule's non-zero deltas since the baseline, in metric order: those of the metrics its
+/// criteria judge (directly or by their delta), what the rule is about; the JSON verdict keeps
+/// every other.
 pub fn deltas(r: &RuleResult) -> Vec<Delta> {
     let Some(c) = &r.comparison else {
         return Vec::new();
     };
+    let judged = |name: &str| {
+        r.criteria
+            .iter()
+            .any(|c| c.metric == name || format!("{}_delta", c.metric) == name)
+    };
     c.deltas
         .iter()
-        .filter(|(_, d)| d.is_finite() && **d != 0.0)
+        .filter(|(name, d)| d.is_finite() && **d != 0.0 && judged(name))
         .map(|(name, d)| {
             let metric = name.strip_suffix("_delta").unwrap_or(name).to_string();
             let better = more_is_better(r, &metric).map(|more| more == (*d > 0.0));
@@ -85,12 +92,25 @@ pub fn deltas(r: &RuleResult) -> Vec<Delta> {
         .collect()
 }
 
-/// `2 new, 1 gone since the baseline`, when the rule's items changed.
+/// `2 new, 1 gone`, when the rule's items changed since the baseline.
 pub fn items_line(r: &RuleResult, lang: Lang) -> Option<String> {
     let c = r.comparison.as_ref()?;
     let new: u64 = c.new.values().sum();
     let gone: u64 = c.gone.values().sum();
     (new > 0 || gone > 0).then(|| t!(lang, "change-items", new = new, gone = gone))
+}
+
+/// The rule's change in one line after `since the baseline:`: its deltas (as the caller
+/// renders them), then its items new and gone; `None` when nothing moved.
+pub fn summary(r: &RuleResult, lang: Lang, deltas: &[String]) -> Option<String> {
+    let mut parts = deltas.join(", ");
+    if let Some(items) = items_line(r, lang) {
+        if !parts.is_empty() {
+            parts.push_str("; ");
+        }
+        parts.push_str(&items);
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 /// Whether `item` is new since the baseline.
@@ -187,8 +207,13 @@ mod tests {
         assert_eq!(deltas(&fewer)[0].better, Some(true));
         let on_delta = rule(&[("total_delta", ">= 0")], &[("total_delta", 3.0)]);
         assert_eq!(deltas(&on_delta)[0].better, Some(true));
-        let unordered = rule(&[("status", "== OK")], &[("duration_delta", 3.0)]);
+        let unordered = rule(&[("duration", "== 3")], &[("duration_delta", 3.0)]);
         assert_eq!(deltas(&unordered)[0].better, None);
+        let unjudged = rule(
+            &[("line_percent", ">= 80")],
+            &[("branch_percent_delta", -3.0)],
+        );
+        assert!(deltas(&unjudged).is_empty());
         let still = rule(&[("line_percent", ">= 80")], &[("line_percent_delta", 0.0)]);
         assert!(deltas(&still).is_empty());
     }

@@ -466,28 +466,32 @@ fn attention(out: &mut String, v: &Verdict, lang: Lang) {
 
 /// A rule's change since the baseline: its deltas, marked better or worse, and its new items.
 fn change(out: &mut String, r: &RuleResult, lang: Lang) {
-    let deltas = super::change::deltas(r);
-    if !deltas.is_empty() {
-        let _ = write!(
-            out,
-            "<br><span class=\"sub\">{}</span>",
-            esc(&t!(lang, "change-deltas"))
-        );
-        for d in &deltas {
+    let deltas: Vec<String> = super::change::deltas(r)
+        .iter()
+        .map(|d| {
             let class = match d.better {
                 Some(true) => "delta better",
                 Some(false) => "delta worse",
                 None => "delta",
             };
-            let _ = write!(
-                out,
-                " <span class=\"{class}\">{}</span>",
-                esc(&d.text(lang))
-            );
+            format!("<span class=\"{class}\">{}</span>", esc(&d.text(lang)))
+        })
+        .collect();
+    // The items part is plain text from Fluent: escaped by itself, the deltas are markup.
+    let items = super::change::items_line(r, lang).map(|l| esc(&l));
+    let mut line = deltas.join(", ");
+    if let Some(items) = items {
+        if !line.is_empty() {
+            line.push_str("; ");
         }
+        line.push_str(&items);
     }
-    if let Some(line) = super::change::items_line(r, lang) {
-        let _ = write!(out, "<br><span class=\"sub\">{}</span>", esc(&line));
+    if !line.is_empty() {
+        let _ = write!(
+            out,
+            "<br><span class=\"sub\">{}</span> {line}",
+            esc(&t!(lang, "change-deltas"))
+        );
     }
     let new: Vec<_> = super::change::items_new_first(r)
         .into_iter()

@@ -398,16 +398,13 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
             measured(c)
         );
     }
-    let moves = deltas_text(r, lang);
-    if !moves.is_empty() {
+    let moves: Vec<String> = change::deltas(r).iter().map(|d| painted(d, lang)).collect();
+    if let Some(line) = change::summary(r, lang, &moves) {
         let _ = writeln!(
             out,
-            "      {} {moves}",
+            "      {} {line}",
             paint(DIM, &t!(lang, "change-deltas"))
         );
-    }
-    if let Some(line) = change::items_line(r, lang) {
-        let _ = writeln!(out, "      {}", paint(DIM, &line));
     }
     let inputs = v
         .sources
@@ -484,18 +481,21 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
     );
 }
 
-/// The rule's deltas since the baseline, each painted by whether it is better or worse.
+/// A delta since the baseline, painted by whether it is better or worse.
+fn painted(d: &change::Delta, lang: Lang) -> String {
+    let style = match d.better {
+        Some(true) => GREEN,
+        Some(false) => RED,
+        None => BOLD,
+    };
+    paint(style, &d.text(lang))
+}
+
+/// The rule's deltas since the baseline, for the one-line (passed) form.
 fn deltas_text(r: &RuleResult, lang: Lang) -> String {
     change::deltas(r)
         .iter()
-        .map(|d| {
-            let style = match d.better {
-                Some(true) => GREEN,
-                Some(false) => RED,
-                None => BOLD,
-            };
-            paint(style, &d.text(lang))
-        })
+        .map(|d| painted(d, lang))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -494,12 +494,8 @@ fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize,
             measured(c)
         );
     }
-    let moves = deltas(r, lang);
-    if !moves.is_empty() {
-        let _ = writeln!(out, "- {} {}", t!(lang, "change-deltas"), moves.join(", "));
-    }
-    if let Some(line) = change::items_line(r, lang) {
-        let _ = writeln!(out, "- {}", escape(&line));
+    if let Some(line) = change::summary(r, lang, &deltas(r, lang)) {
+        let _ = writeln!(out, "- {} {line}", t!(lang, "change-deltas"));
     }
     let _ = writeln!(
         out,
