@@ -101,7 +101,9 @@ impl ReportFormat {
     }
 }
 
-/// Renders `verdict` in `format` with `options` (strictness, verbosity, language).
+/// Renders `verdict` in `format` with `options` (strictness, verbosity, language). An in-toto
+/// statement rendered here is about no image, which in-toto does not allow: `check` goes
+/// through [`render_about`], which gives it its subjects or refuses.
 pub fn render_report(verdict: &Verdict, format: ReportFormat, options: &Options) -> String {
     match format {
         ReportFormat::Human => human::render(verdict, options),
