@@ -96,16 +96,23 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub struct CheckArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Report format on stdout: human, json, markdown, junit, codequality, sarif, dotenv, html.
+    /// Report format on stdout: human, json, markdown, junit, codequality, sarif, dotenv, html,
+    /// intoto, intoto-predicate.
     #[arg(short, long, default_value = "human", value_parser = parse_report_format)]
     pub format: ReportFormat,
     /// Also write the JSON verdict to this file.
     #[arg(short, long, env = "GONOGO_OUTPUT")]
     pub output: Option<PathBuf>,
     /// Also write a report to a file, `FORMAT=PATH` (repeatable): json, markdown, junit,
-    /// codequality, sarif, dotenv, human, html (one self-contained page).
+    /// codequality, sarif, dotenv, human, html (one self-contained page), intoto (an in-toto
+    /// statement about the --subject images), intoto-predicate (its predicate alone, for
+    /// `cosign attest`).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<ReportArg>,
+    /// An image the in-toto statement is about, `NAME@sha256:HEX` (repeatable; replaces
+    /// `attestation.subjects` of gonogo.yaml).
+    #[arg(long = "subject", value_name = "NAME@sha256:HEX", value_parser = crate::config::Subject::parse)]
+    pub subjects: Vec<crate::config::Subject>,
     /// Publish the verdict to the CI platform's API (GitHub check run and PR comment, GitLab MR
     /// note and commit status); tokens come from the environment.
     #[arg(long, env = "GONOGO_PUBLISH")]

@@ -48,6 +48,25 @@ pub(super) fn check(args: &CheckArgs, ui: super::Ui) -> Result<Exit, Failure> {
     let today = today();
     let loaded = load(&args.config, today)?;
     let stage = loaded.stage()?.clone();
+    let subjects = if args.subjects.is_empty() {
+        loaded.config.subjects.clone()
+    } else {
+        args.subjects.clone()
+    };
+    // Refused before anything is read: a gate that would end without its attestation.
+    if std::iter::once(args.format)
+        .chain(args.reports.iter().map(|r| r.format))
+        .any(|f| f == ReportFormat::Intoto)
+    {
+        report::intoto::attestable(&subjects, args.offline).map_err(Failure::Usage)?;
+    }
+    if args.offline
+        && std::iter::once(args.format)
+            .chain(args.reports.iter().map(|r| r.format))
+            .any(|f| f == ReportFormat::IntotoPredicate)
+    {
+        return Err(Failure::Usage(report::intoto::OFFLINE.into()));
+    }
     let plan = loaded.plan(&stage, today)?;
     let next_plan = match (args.next || loaded.config.output.next)
         .then(|| loaded.next_stage(&stage))
@@ -160,9 +179,13 @@ pub(super) fn check(args: &CheckArgs, ui: super::Ui) -> Result<Exit, Failure> {
         write_file(path, &report::json::render(&verdict))?;
     }
     for ReportArg { format, path } in &args.reports {
-        write_file(path, &report::render_report(&verdict, *format, &render))?;
+        let text =
+            report::render_about(&verdict, *format, &render, &subjects).map_err(Failure::Usage)?;
+        write_file(path, &text)?;
     }
-    print(&report::render_report(&verdict, args.format, &render));
+    print(
+        &report::render_about(&verdict, args.format, &render, &subjects).map_err(Failure::Usage)?,
+    );
 
     if env.is_github_actions() {
         let (commands, errors) = publish::github::write_step_files(

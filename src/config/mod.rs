@@ -5,6 +5,7 @@
 //! waivers, unknown source kinds...) and returned together as [`Diagnostics`] pointing at
 //! `file:line:column`, so a user fixes a broken file in one round trip.
 
+mod attestation;
 mod source;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
+pub use attestation::{AttestationSpec, Subject};
 pub use source::{
     Access, AuthSpec, DEFAULT_MAX_REPORT_BYTES, GITHUB_API, GithubArtifact, GitlabArtifact,
     GitlabTestReport, Location, Problem, Reruns, Source, SourceKind, SourceSpec, known_kinds,
@@ -72,6 +74,10 @@ pub struct ConfigFile {
     pub waivers: Option<WaiversSpec>,
     #[serde(default)]
     pub output: OutputSpec,
+    /// What an in-toto statement of the verdict (`--report intoto=PATH`) is about:
+    /// `{subjects: [NAME@sha256:HEX, ...]}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationSpec>,
 }
 
 /// `waivers:` as a list, or with the longest expiry the project accepts.
@@ -143,6 +149,8 @@ pub struct Config {
     pub sources: BTreeMap<String, Source>,
     pub waivers: Vec<Waiver>,
     pub output: OutputSpec,
+    /// The images an in-toto statement of the verdict is about (`attestation.subjects`).
+    pub subjects: Vec<Subject>,
     /// Where `stage:` was written, for errors about it.
     pub stage_span: Option<Span>,
 }
@@ -159,6 +167,7 @@ const TOP_KEYS: &[&str] = &[
     "sources",
     "waivers",
     "output",
+    "attestation",
 ];
 
 impl Config {
@@ -191,6 +200,7 @@ impl Config {
             sources: BTreeMap::new(),
             waivers: Vec::new(),
             output: OutputSpec::default(),
+            subjects: Vec::new(),
             stage_span: None,
         }
     }
@@ -282,6 +292,16 @@ pub fn parse(
     let output: OutputSpec = field("output")
         .and_then(|v| doc.typed(v, "/output", diags))
         .unwrap_or_default();
+    let attestation: AttestationSpec = field("attestation")
+        .and_then(|v| doc.typed(v, "/attestation", diags))
+        .unwrap_or_default();
+    let mut subjects = Vec::new();
+    for (i, text) in attestation.subjects.iter().enumerate() {
+        match Subject::parse(text) {
+            Ok(s) => subjects.push(s),
+            Err(e) => doc.error_at(&format!("/attestation/subjects/{i}"), e, diags),
+        }
+    }
     if let Some(v) = field("version") {
         match v.as_u64() {
             Some(1) => {}
@@ -464,6 +484,7 @@ pub fn parse(
         sources,
         waivers,
         output,
+        subjects,
         stage_span,
     })
 }

@@ -218,3 +218,13 @@ note-no-config-rules = note: no { $file } here, and none is needed: these are th
 config-not-found = cannot read { $file }: no such file
 html-listed-only = paths matched, not read
 waiver-head = { $rule } { $scope }: { $usage }
+
+## What changed since the baseline
+
+change-baseline = compared with the baseline { $location } (evaluated at { $evaluated })
+change-baseline-unusable = baseline { $location } not used: { $error }
+change-better = better
+change-worse = worse
+change-new = new
+change-items = { $new } new, { $gone } gone
+change-deltas = since the baseline:

@@ -227,3 +227,19 @@ note-no-config-rules = remarque : pas de { $file } ici, et il n'en faut pas : vo
 config-not-found = { $file } introuvable dans ce dossier
 html-listed-only = chemins trouvés, non lus
 waiver-head = { $rule } { $scope } : { $usage }
+
+## Ce qui a changé depuis la référence
+
+change-baseline = comparé à la référence { $location } (évaluée le { $evaluated })
+change-baseline-unusable = référence { $location } non utilisée : { $error }
+change-better = mieux
+change-worse = moins bien
+change-new = nouveau
+change-items = { $new } { $new ->
+    [one] nouveau
+   *[other] nouveaux
+}, { $gone } { $gone ->
+    [one] disparu
+   *[other] disparus
+}
+change-deltas = depuis la référence :

@@ -56,6 +56,9 @@ figcaption { font-size: 12px; color: var(--dim); }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-all; }
 ul.att li { margin-bottom: 4px; }
 #page-errors:empty { display: none; }
+.better { color: var(--go); font-weight: 600; } .worse { color: var(--fail); font-weight: 600; }
+.new { color: #fff; background: var(--fail); border-radius: 4px; padding: 0 4px; font-size: 12px; }
+p.baseline.unusable { color: var(--warn); }
 "#;
 
 const SCRIPT: &str = r#"(function () {
@@ -272,6 +275,16 @@ pub fn render(v: &Verdict, lang: Lang) -> String {
         ))
     );
 
+    if let Some(line) = super::change::baseline_line(v, lang) {
+        let unusable = v.baseline.as_ref().is_some_and(|b| b.error.is_some());
+        let _ = writeln!(
+            out,
+            "<p class=\"sub baseline{}\">{}</p>",
+            if unusable { " unusable" } else { "" },
+            esc(&line)
+        );
+    }
+
     path(&mut out, v, lang);
     grid(&mut out, v, lang);
     attention(&mut out, v, lang);
@@ -410,16 +423,17 @@ fn grid(out: &mut String, v: &Verdict, lang: Lang) {
 
 /// The rules that need attention, one line each.
 fn attention(out: &mut String, v: &Verdict, lang: Lang) {
-    let rules: Vec<&RuleResult> = v
-        .results
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.outcome,
-                Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
-            )
-        })
-        .collect();
+    let rules: Vec<&RuleResult> = super::change::new_first(
+        &v.results
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    Outcome::Fail | Outcome::Warn | Outcome::Inconclusive { .. }
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     if rules.is_empty() {
         return;
     }
@@ -435,17 +449,67 @@ fn attention(out: &mut String, v: &Verdict, lang: Lang) {
         } else {
             rule_message(r, lang)
         };
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<li><span class=\"chip {}\">{}</span> {} — <span class=\"sub\">{}: {}</span></li>",
+            "<li><span class=\"chip {}\">{}</span> {} — <span class=\"sub\">{}: {}</span>",
             outcome_class(&r.outcome),
             esc(&r.id),
             esc(rule_title(r, lang)),
             esc(&outcome_label(r, lang)),
             esc(&first_line(&message, 300))
         );
+        change(out, r, lang);
+        out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");
+}
+
+/// A rule's change since the baseline: its deltas, marked better or worse, and its new items.
+fn change(out: &mut String, r: &RuleResult, lang: Lang) {
+    let deltas: Vec<String> = super::change::deltas(r)
+        .iter()
+        .map(|d| {
+            let class = match d.better {
+                Some(true) => "delta better",
+                Some(false) => "delta worse",
+                None => "delta",
+            };
+            format!("<span class=\"{class}\">{}</span>", esc(&d.text(lang)))
+        })
+        .collect();
+    // The items part is plain text from Fluent: escaped by itself, the deltas are markup.
+    let items = super::change::items_line(r, lang).map(|l| esc(&l));
+    let mut line = deltas.join(", ");
+    if let Some(items) = items {
+        if !line.is_empty() {
+            line.push_str("; ");
+        }
+        line.push_str(&items);
+    }
+    if !line.is_empty() {
+        let _ = write!(
+            out,
+            "<br><span class=\"sub\">{}</span> {line}",
+            esc(&t!(lang, "change-deltas"))
+        );
+    }
+    let new: Vec<_> = super::change::items_new_first(r)
+        .into_iter()
+        .filter(|(_, new)| *new)
+        .take(10)
+        .collect();
+    if !new.is_empty() {
+        out.push_str("<ul class=\"new-items\">");
+        for (item, _) in new {
+            let _ = write!(
+                out,
+                "<li><span class=\"new\">{}</span> {}</li>",
+                esc(&t!(lang, "change-new")),
+                esc(&first_line(&item.text, 300))
+            );
+        }
+        out.push_str("</ul>");
+    }
 }
 
 /// A small bar chart per measured value: the value against its threshold.

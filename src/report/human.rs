@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Options, causes, counts_line, decision_text, reason_label, rule_message, stage_name};
+use super::{
+    Options, causes, change, counts_line, decision_text, reason_label, rule_message, stage_name,
+};
 use crate::eval::{
     CriterionResult, Decision, Outcome, RuleResult, Verdict, WaiverState, WaiverStatus,
 };
@@ -65,6 +67,14 @@ pub fn render(v: &Verdict, o: &Options) -> String {
         v.environment.as_str()
     );
     let _ = writeln!(out, "   {}", counts_line(&v.counts, lang));
+    if let Some(line) = change::baseline_line(v, lang) {
+        let style = if v.baseline.as_ref().is_some_and(|b| b.error.is_some()) {
+            YELLOW
+        } else {
+            DIM
+        };
+        let _ = writeln!(out, "   {}", paint(style, &line));
+    }
     for ov in &v.overrides {
         let _ = writeln!(
             out,
@@ -170,6 +180,7 @@ const GROUP_MARK: &str = "\u{0}";
 /// The rules of one section: one by one with `-v`; otherwise the rules that share a cause
 /// (see [`causes`]) as one block that names it once.
 fn section(out: &mut String, v: &Verdict, rules: &[&RuleResult], compact: bool, o: &Options) {
+    let rules = &change::new_first(rules)[..];
     if o.verbose || compact {
         for r in rules {
             rule(out, v, r, compact, o);
@@ -342,12 +353,18 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
             .filter(|c| !c.preferred)
             .map(|c| format!("{} {}", c.metric, measured(c)))
             .collect();
+        let moves = deltas_text(r, lang);
         let _ = writeln!(
             out,
-            "  {}  {}  {}",
+            "  {}  {}  {}{}",
             paint(BOLD, &r.id),
             title,
-            paint(DIM, &values.join(", "))
+            paint(DIM, &values.join(", ")),
+            if moves.is_empty() {
+                String::new()
+            } else {
+                format!("  {moves}")
+            }
         );
         return;
     }
@@ -381,6 +398,14 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
             measured(c)
         );
     }
+    let moves: Vec<String> = change::deltas(r).iter().map(|d| painted(d, lang)).collect();
+    if let Some(line) = change::summary(r, lang, &moves) {
+        let _ = writeln!(
+            out,
+            "      {} {line}",
+            paint(DIM, &t!(lang, "change-deltas"))
+        );
+    }
     let inputs = v
         .sources
         .iter()
@@ -401,7 +426,7 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
         paint(DIM, &t!(lang, "human-evidence")),
         r.evidence
     );
-    for item in r.items.iter().take(SHOWN_ITEMS) {
+    for (item, new) in change::items_new_first(r).into_iter().take(SHOWN_ITEMS) {
         let loc = item
             .location
             .as_ref()
@@ -410,9 +435,14 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
                 None => format!(" [{}]", l.path),
             })
             .unwrap_or_default();
+        let tag = if new {
+            format!("{} ", paint(RED, &format!("[{}]", t!(lang, "change-new"))))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "      - {}{}",
+            "      - {tag}{}{}",
             truncate(&item.text, 160),
             paint(DIM, &loc)
         );
@@ -449,6 +479,25 @@ fn rule(out: &mut String, v: &Verdict, r: &RuleResult, compact: bool, o: &Option
         paint(DIM, &t!(lang, "human-source")),
         r.reference
     );
+}
+
+/// A delta since the baseline, painted by whether it is better or worse.
+fn painted(d: &change::Delta, lang: Lang) -> String {
+    let style = match d.better {
+        Some(true) => GREEN,
+        Some(false) => RED,
+        None => BOLD,
+    };
+    paint(style, &d.text(lang))
+}
+
+/// The rule's deltas since the baseline, for the one-line (passed) form.
+fn deltas_text(r: &RuleResult, lang: Lang) -> String {
+    change::deltas(r)
+        .iter()
+        .map(|d| painted(d, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn truncate(s: &str, max: usize) -> String {

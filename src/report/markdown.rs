@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    counts_line, decision_text, first_line, item_location, outcome_label, outcome_text,
+    change, counts_line, decision_text, first_line, item_location, outcome_label, outcome_text,
     rule_message, rule_title, stage_name,
 };
 use crate::eval::{CriterionResult, Decision, Outcome, RuleResult, Verdict};
@@ -192,6 +192,21 @@ fn telling(r: &RuleResult) -> Vec<&CriterionResult> {
     }
 }
 
+/// The rule's deltas since the baseline, escaped, worse ones in bold.
+fn deltas(r: &RuleResult, lang: Lang) -> Vec<String> {
+    change::deltas(r)
+        .iter()
+        .map(|d| {
+            let text = escape(&d.text(lang));
+            if d.better == Some(false) {
+                format!("**{text}**")
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
 fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
     let mut out = String::new();
     let project = v
@@ -209,6 +224,14 @@ fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
         v.environment.as_str()
     );
     let _ = writeln!(out, "{}\n", counts_line(&v.counts, lang));
+    if let Some(line) = change::baseline_line(v, lang) {
+        let mark = if v.baseline.as_ref().is_some_and(|b| b.error.is_some()) {
+            "⚠️ "
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{mark}{}\n", escape(&line));
+    }
     let path = stage_path(v);
     if !path.is_empty() {
         let _ = writeln!(out, "{path}\n");
@@ -248,11 +271,12 @@ fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
         out.push('\n');
     }
 
-    let attention: Vec<&RuleResult> = v
-        .results
-        .iter()
-        .filter(|r| needs_attention(&r.outcome))
-        .collect();
+    let attention: Vec<&RuleResult> = change::new_first(
+        &v.results
+            .iter()
+            .filter(|r| needs_attention(&r.outcome))
+            .collect::<Vec<_>>(),
+    );
     if attention.is_empty() {
         let _ = writeln!(out, "{}\n", t!(lang, "md-all-met"));
     } else {
@@ -266,10 +290,11 @@ fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
         );
         for r in &attention {
             let crit = telling(r);
-            let measured: Vec<String> = crit
+            let mut measured: Vec<String> = crit
                 .iter()
                 .map(|c| format!("{} {}", escape(&c.metric), measured(c)))
                 .collect();
+            measured.extend(deltas(r, lang));
             let expected: Vec<String> = crit
                 .iter()
                 .map(|c| {
@@ -328,12 +353,13 @@ fn build(v: &Verdict, items_per_rule: usize, lang: Lang) -> String {
             t!(lang, "md-col-measured")
         );
         for r in rest {
-            let values: Vec<String> = r
+            let mut values: Vec<String> = r
                 .criteria
                 .iter()
                 .filter(|c| !c.preferred)
                 .map(|c| format!("{} {}", escape(&c.metric), measured(c)))
                 .collect();
+            values.extend(deltas(r, lang));
             let _ = writeln!(
                 out,
                 "| {} | **{}** {} | {} | {} |",
@@ -468,6 +494,9 @@ fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize,
             measured(c)
         );
     }
+    if let Some(line) = change::summary(r, lang, &deltas(r, lang)) {
+        let _ = writeln!(out, "- {} {line}", t!(lang, "change-deltas"));
+    }
     let _ = writeln!(
         out,
         "- {} {}",
@@ -482,14 +511,19 @@ fn details(out: &mut String, v: &Verdict, r: &RuleResult, items_per_rule: usize,
     );
     if !r.items.is_empty() && items_per_rule > 0 {
         out.push('\n');
-        for item in r.items.iter().take(items_per_rule) {
+        for (item, new) in change::items_new_first(r).into_iter().take(items_per_rule) {
             let loc = item_location(v, r, item)
                 .map(|l| match l.line {
                     Some(line) => format!(" ({}:{line})", escape(&l.path)),
                     None => format!(" ({})", escape(&l.path)),
                 })
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {}{loc}", escape(&first_line(&item.text, 300)));
+            let tag = if new {
+                format!("🆕 **{}** ", t!(lang, "change-new"))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "- {tag}{}{loc}", escape(&first_line(&item.text, 300)));
         }
     }
     let shown = items_per_rule.min(r.items.len()) as u64;

@@ -7,10 +7,12 @@
 //! outcomes need attention — live here.
 
 pub mod causes;
+pub mod change;
 pub mod codequality;
 pub mod dotenv;
 pub mod html;
 pub mod human;
+pub mod intoto;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -56,6 +58,10 @@ pub enum ReportFormat {
     /// One self-contained HTML page: the stage path, the rules by stage and area, metrics, the
     /// evidence (no network, no external assets).
     Html,
+    /// An in-toto Statement v1 about the images given by `--subject` (see [`intoto`]).
+    Intoto,
+    /// The in-toto predicate alone, for `cosign attest --predicate`.
+    IntotoPredicate,
 }
 
 impl ReportFormat {
@@ -68,6 +74,8 @@ impl ReportFormat {
         ReportFormat::Sarif,
         ReportFormat::Dotenv,
         ReportFormat::Html,
+        ReportFormat::Intoto,
+        ReportFormat::IntotoPredicate,
     ];
 
     pub fn from_name(name: &str) -> Option<ReportFormat> {
@@ -87,11 +95,15 @@ impl ReportFormat {
             ReportFormat::Sarif => "sarif",
             ReportFormat::Dotenv => "dotenv",
             ReportFormat::Html => "html",
+            ReportFormat::Intoto => "intoto",
+            ReportFormat::IntotoPredicate => "intoto-predicate",
         }
     }
 }
 
-/// Renders `verdict` in `format` with `options` (strictness, verbosity, language).
+/// Renders `verdict` in `format` with `options` (strictness, verbosity, language). An in-toto
+/// statement rendered here is about no image, which in-toto does not allow: `check` goes
+/// through [`render_about`], which gives it its subjects or refuses.
 pub fn render_report(verdict: &Verdict, format: ReportFormat, options: &Options) -> String {
     match format {
         ReportFormat::Human => human::render(verdict, options),
@@ -102,6 +114,32 @@ pub fn render_report(verdict: &Verdict, format: ReportFormat, options: &Options)
         ReportFormat::Sarif => sarif::render(verdict),
         ReportFormat::Dotenv => dotenv::render(verdict, options.strict),
         ReportFormat::Html => html::render(verdict, options.lang),
+        ReportFormat::Intoto => intoto::render_statement(verdict, &[]),
+        ReportFormat::IntotoPredicate => intoto::render_predicate(verdict),
+    }
+}
+
+/// Renders `verdict` in `format`, an in-toto statement being about `subjects`: what `check`
+/// writes. Fails, naming what to pass, when a statement is asked for and cannot be written
+/// ([`intoto::attestable`]).
+pub fn render_about(
+    verdict: &Verdict,
+    format: ReportFormat,
+    options: &Options,
+    subjects: &[crate::config::Subject],
+) -> Result<String, String> {
+    match format {
+        ReportFormat::Intoto => {
+            intoto::attestable(subjects, verdict.offline)?;
+            Ok(intoto::render_statement(verdict, subjects))
+        }
+        ReportFormat::IntotoPredicate => {
+            if verdict.offline {
+                return Err(intoto::OFFLINE.into());
+            }
+            Ok(intoto::render_predicate(verdict))
+        }
+        f => Ok(render_report(verdict, f, options)),
     }
 }
 

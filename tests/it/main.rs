@@ -21,6 +21,10 @@ mod adversarial;
 
 mod baseline;
 
+// The verdict beyond the pipeline (an in-toto statement, the Kyverno policy that checks it) and
+// what changed since a baseline in the human, Markdown and HTML reports.
+mod attest_show;
+
 // A new user's first hour: rules without a gonogo.yaml, the short first verdict, French, the
 // offline pre-release run, the HTML page.
 mod first_hour;
