@@ -178,3 +178,101 @@ fn percent_from_counts() {
     assert!((p - 200.0 / 3.0).abs() < 1e-9);
     assert_eq!(m.metrics["patch_lines_covered"], Value::Number(2.0));
 }
+
+/// The fixture of `tests/fixtures/patch/regenerate.sh`: real pytest + coverage.py output, a real
+/// `git diff`, and diff-cover's JSON report on them.
+mod against_diff_cover {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Where regenerate.sh builds the repository (coverage.py's `<source>` is under it).
+    const ROOT: &str = "/tmp/gonogo-patch-fixture";
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/patch/python")
+            .join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn expected(name: &str) -> (u64, u64, f64, Vec<(String, Vec<u32>)>) {
+        let v: serde_json::Value = serde_json::from_slice(&fixture(name)).unwrap();
+        let total = v["total_num_lines"].as_u64().unwrap();
+        let violations = v["total_num_violations"].as_u64().unwrap();
+        let percent = v["total_percent_covered"].as_f64().unwrap();
+        let mut files: Vec<(String, Vec<u32>)> = v["src_stats"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(path, s)| {
+                let lines = s["violation_lines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_u64().unwrap() as u32)
+                    .collect();
+                (path.clone(), lines)
+            })
+            .collect();
+        files.sort();
+        (total, total - violations, percent, files)
+    }
+
+    fn ours(report: &CoverageReport, root: &str) -> (u64, u64, f64, Vec<(String, Vec<u32>)>) {
+        let patch = crate::parse::diff::parse(&fixture("change.diff")[..]).unwrap();
+        let f = figures(report, &patch, root, &none);
+        let mut files: Vec<(String, Vec<u32>)> = f
+            .missed
+            .iter()
+            .map(|(p, ranges)| (p.clone(), ranges.iter().flat_map(|&(a, b)| a..=b).collect()))
+            .collect();
+        files.sort();
+        let percent = f.covered as f64 * 100.0 / f.total as f64;
+        (f.total, f.covered, percent, files)
+    }
+
+    fn assert_same(
+        ours: (u64, u64, f64, Vec<(String, Vec<u32>)>),
+        theirs: (u64, u64, f64, Vec<(String, Vec<u32>)>),
+    ) {
+        assert_eq!(
+            (ours.0, ours.1),
+            (theirs.0, theirs.1),
+            "lines total, covered"
+        );
+        // diff-cover prints the total percentage truncated to a whole number.
+        assert_eq!(
+            ours.2.floor(),
+            theirs.2,
+            "percent {} vs {}",
+            ours.2,
+            theirs.2
+        );
+        let theirs_missed: Vec<_> = theirs
+            .3
+            .into_iter()
+            .filter(|(_, l)| !l.is_empty())
+            .collect();
+        assert_eq!(ours.3, theirs_missed, "uncovered changed lines per file");
+    }
+
+    #[test]
+    fn coverage_py_xml_gives_diff_cover_s_figures() {
+        let report = crate::parse::cobertura::parse(&fixture("coverage.xml")[..]).unwrap();
+        assert_eq!(report.source_roots, vec![format!("{ROOT}/src")]);
+        let theirs = expected("diff-cover.json");
+        assert_eq!((theirs.0, theirs.1), (23, 16));
+        // Through the <source> root, as in the job that produced the report...
+        assert_same(ours(&report, ROOT), theirs.clone());
+        // ...and by suffix, when the project is checked out elsewhere.
+        assert_same(ours(&report, "/builds/group/shop"), theirs);
+    }
+
+    #[test]
+    fn lcov_gives_diff_cover_s_figures() {
+        let report = crate::parse::lcov::parse(&fixture("coverage.lcov")[..]).unwrap();
+        let theirs = expected("diff-cover-lcov.json");
+        assert_eq!((theirs.0, theirs.1), (18, 13));
+        assert_same(ours(&report, ROOT), theirs);
+    }
+}
