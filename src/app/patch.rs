@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::eval::{PatchInput, PatchRecord, PatchState};
 use crate::evidence::{Missing, MissingReason};
+use crate::model::AppliedOverride;
 
 /// Largest diff read (a file, stdin or git's output).
 const MAX_DIFF: u64 = 512 * 1024 * 1024;
@@ -33,7 +34,40 @@ pub(super) enum DiffSource {
     },
 }
 
-/// The diff source of this run: the command line first, then the CI's merge-request base.
+/// The diff source of this run and the override the command line made of gonogo.yaml's
+/// `diff:`, if it replaced one.
+pub(super) fn choose(
+    diff: Option<&Path>,
+    diff_base: Option<&str>,
+    config: &crate::config::Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Option<DiffSource>, Option<AppliedOverride>) {
+    let configured = config.diff.as_ref().and_then(|d| match (&d.path, &d.base) {
+        (Some(p), _) => Some(DiffSource::File(config.root.join(p))),
+        (None, Some(b)) => Some(DiffSource::Git {
+            base: b.clone(),
+            origin: "gonogo.yaml".into(),
+        }),
+        (None, None) => None,
+    });
+    let cli = source(diff, diff_base, &|_| None);
+    match (cli, configured) {
+        (Some(cli), Some(configured)) => {
+            let applied = AppliedOverride {
+                what: "diff".into(),
+                change: format!("{} → {}", describe(&configured), describe(&cli)),
+                origin: "--diff/--diff-base (GONOGO_DIFF, GONOGO_DIFF_BASE)".into(),
+                waiver: None,
+            };
+            (Some(cli), Some(applied))
+        }
+        (Some(cli), None) => (Some(cli), None),
+        (None, Some(configured)) => (Some(configured), None),
+        (None, None) => (source(None, None, env), None),
+    }
+}
+
+/// The diff source of the command line, then of the CI's merge-request base.
 pub(super) fn source(
     diff: Option<&Path>,
     diff_base: Option<&str>,

@@ -21,6 +21,9 @@ mod adversarial;
 
 mod baseline;
 
+// Patch coverage: --diff, --diff-base, and a diff that cannot be used.
+mod patch;
+
 // A new user's first hour: rules without a gonogo.yaml, the short first verdict, French, the
 // offline pre-release run, the HTML page.
 mod first_hour;
