@@ -62,12 +62,21 @@ fn a_diff_file_is_measured_and_recorded() {
     assert_eq!(metric(&v, "patch_lines_covered"), 16.0);
     assert!((metric(&v, "patch_line_percent") - 1600.0 / 23.0).abs() < 1e-9);
     let patch = &v["patch"];
-    assert!(patch["source"].as_str().unwrap().contains("change.diff"), "{v}");
+    assert!(
+        patch["source"].as_str().unwrap().contains("change.diff"),
+        "{v}"
+    );
     assert_eq!(patch["sha256"].as_str().unwrap().len(), 64, "{v}");
     assert_eq!(patch["files_changed"], 6, "{v}");
     let notes = support::result(&v, "T-PATCH")["notes"].to_string();
-    assert!(notes.contains("README.md"), "unknown files are listed: {notes}");
-    assert!(notes.contains("16-18"), "uncovered lines are listed: {notes}");
+    assert!(
+        notes.contains("README.md"),
+        "unknown files are listed: {notes}"
+    );
+    assert!(
+        notes.contains("16-18"),
+        "uncovered lines are listed: {notes}"
+    );
 }
 
 #[test]
@@ -91,7 +100,10 @@ fn without_a_diff_only_patch_rules_are_inconclusive() {
     assert_eq!(code, 3, "{v}");
     let r = support::result(&v, "T-PATCH");
     assert_eq!(r["outcome"]["reason"], "not_configured", "{r}");
-    assert!(r["message"].as_str().unwrap().contains("--diff-base"), "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("--diff-base"),
+        "{r}"
+    );
     assert_eq!(status(&v, "T-ALL"), "pass");
     assert!(v.get("patch").is_none_or(Value::is_null), "{v}");
 }
@@ -108,7 +120,10 @@ fn a_malformed_diff_says_where() {
     let r = support::result(&v, "T-PATCH");
     assert_eq!(r["outcome"]["reason"], "parse_error", "{r}");
     let message = r["message"].as_str().unwrap();
-    assert!(message.contains("bad.diff") && message.contains("6:1"), "{message}");
+    assert!(
+        message.contains("bad.diff") && message.contains("6:1"),
+        "{message}"
+    );
     assert!(v["patch"]["error"].as_str().unwrap().contains("6:1"), "{v}");
 }
 
@@ -139,7 +154,10 @@ fn diff_base_runs_git_and_a_bad_base_is_inconclusive() {
     assert_eq!(code, 1, "line 3 added and not run, line 4 run: 50 %: {v}");
     assert_eq!(metric(&v, "patch_lines_total"), 2.0);
     assert_eq!(metric(&v, "patch_lines_covered"), 1.0);
-    assert!(v["patch"]["source"].as_str().unwrap().contains("git diff"), "{v}");
+    assert!(
+        v["patch"]["source"].as_str().unwrap().contains("git diff"),
+        "{v}"
+    );
 
     let out = p
         .gonogo()
