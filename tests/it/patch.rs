@@ -181,3 +181,34 @@ fn diff_base_runs_git_and_a_bad_base_is_inconclusive() {
     );
     assert_eq!(status(&v, "T-ALL"), "pass");
 }
+
+#[test]
+fn gonogo_yaml_names_the_diff_and_the_command_line_replaces_it() {
+    let p = diff_cover_project();
+    let yaml = std::fs::read_to_string(p.path().join("gonogo.yaml")).unwrap();
+    p.write(
+        "gonogo.yaml",
+        &format!("{yaml}diff: {{path: change.diff}}\n"),
+    )
+    .write("other.diff", "");
+    let (_, v) = p.check_json(&[]);
+    assert_eq!(metric(&v, "patch_lines_total"), 23.0);
+    assert!(v["overrides"].as_array().unwrap().is_empty(), "{v}");
+
+    let (code, v) = p.check_json(&["--diff", "other.diff"]);
+    assert_eq!(code, 3, "an empty change has no coverable line: {v}");
+    assert_eq!(metric(&v, "patch_lines_total"), 0.0);
+    let overrides = v["overrides"].to_string();
+    assert!(
+        overrides.contains("\"what\":\"diff\"") && overrides.contains("other.diff"),
+        "{overrides}"
+    );
+
+    p.write(
+        "gonogo.yaml",
+        &format!("{yaml}diff: {{path: a.diff, base: main}}\n"),
+    );
+    let (code, _, err) = p.run(&["check"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("exactly one of `path`"), "{err}");
+}
