@@ -125,6 +125,20 @@ pub struct CheckArgs {
     /// Replaces `baseline:` of gonogo.yaml.
     #[arg(long, value_name = "PATH", env = "GONOGO_BASELINE")]
     pub baseline: Option<PathBuf>,
+    /// Measure patch coverage (`patch_line_percent`, `patch_lines_total`, `patch_lines_covered`)
+    /// on the lines this unified diff adds or changes; `-` reads it from stdin.
+    #[arg(long, value_name = "PATH", env = "GONOGO_DIFF")]
+    pub diff: Option<PathBuf>,
+    /// Measure patch coverage on `git diff --relative REF...HEAD`, run in the project root.
+    /// Without --diff or --diff-base, CI_MERGE_REQUEST_DIFF_BASE_SHA (GitLab) or GITHUB_BASE_REF
+    /// (GitHub, as origin/<ref>) is used when set.
+    #[arg(
+        long,
+        value_name = "REF",
+        env = "GONOGO_DIFF_BASE",
+        conflicts_with = "diff"
+    )]
+    pub diff_base: Option<String>,
     /// Evaluate file evidence only: rules that need a live system (an API, a URL) are listed as
     /// not evaluated, and the verdict says OFFLINE (it cannot be published).
     #[arg(long, env = "GONOGO_OFFLINE")]

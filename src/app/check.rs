@@ -99,6 +99,12 @@ pub(super) fn check(args: &CheckArgs, ui: super::Ui) -> Result<Exit, Failure> {
         .partition(|n| args.offline && is_live(n, &loaded.config));
     let (baseline_source, baseline_override) =
         super::baseline::source(args.baseline.as_deref(), &loaded.config)?;
+    let (diff_source, diff_override) = super::patch::choose(
+        args.diff.as_deref(),
+        args.diff_base.as_deref(),
+        &loaded.config,
+        &|name| std::env::var(name).ok(),
+    );
     let runtime = runtime(2)?;
     let baseline_client = crate::fetch::client::Client::new(&options);
     let (mut fetched, baseline) = runtime.block_on(async {
@@ -121,16 +127,19 @@ pub(super) fn check(args: &CheckArgs, ui: super::Ui) -> Result<Exit, Failure> {
             .insert(need, Err(Missing::new(MissingReason::Offline, why)));
     }
 
-    let mut verdict = eval::evaluate_against(
+    let patch = super::patch::read(diff_source.as_ref(), &loaded.config.root);
+    let mut verdict = eval::evaluate_change(
         &plan,
         &fetched.evidence,
         &loaded.config.waivers,
         today,
         &baseline,
+        &patch,
     );
     verdict.project = loaded.config.project.clone();
     let mut overrides = loaded.overrides.clone();
     overrides.extend(baseline_override);
+    overrides.extend(diff_override);
     overrides.append(&mut verdict.overrides);
     verdict.overrides = overrides;
     verdict.evaluated_at = Some(

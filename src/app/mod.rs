@@ -13,6 +13,7 @@ mod explain;
 mod init;
 mod inspect;
 mod load;
+mod patch;
 mod progress;
 mod publish;
 mod rules;

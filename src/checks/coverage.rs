@@ -2,12 +2,15 @@
 //!
 //! A waiver `match` names files (glob) to leave out of the totals, for generated code; it only
 //! works when the report has per-file figures, which is said in the notes otherwise.
+//!
+//! Given a change (a diff), it also measures patch coverage, the coverage of the added and
+//! changed lines: `patch_*` metrics, computed in [`super::coverage_patch`].
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckKind, wrong_kind};
-use crate::evidence::{Evidence, Missing};
+use crate::evidence::{Evidence, FileCoverage, Missing, Patch};
 use crate::model::{Measurement, MetricDoc, Need, Waive};
 
 pub const SUMMARY: &str = "Code coverage: line and branch percentages and counters.";
@@ -29,6 +32,18 @@ pub const METRICS: &[MetricDoc] = &[
         name: "lines_total",
         description: "coverable lines",
     },
+    MetricDoc {
+        name: "patch_line_percent",
+        description: "covered / coverable lines among the lines a change added or changed, in percent (needs --diff or --diff-base; unavailable when no changed line is coverable, see docs/patch-coverage.md)",
+    },
+    MetricDoc {
+        name: "patch_lines_total",
+        description: "added or changed lines the coverage report knows as coverable (needs --diff or --diff-base)",
+    },
+    MetricDoc {
+        name: "patch_lines_covered",
+        description: "added or changed lines the coverage report shows as covered (needs --diff or --diff-base)",
+    },
 ];
 
 pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("line_percent", ">= 80")];
@@ -47,14 +62,29 @@ impl CheckKind for CoverageCheck {
     }
 
     fn measure(&self, evidence: &Evidence, waive: &mut Waive<'_>) -> Result<Measurement, Missing> {
+        self.measure_with(evidence, waive, None)
+    }
+}
+
+impl CoverageCheck {
+    /// [`CheckKind::measure`], and the patch metrics when a change is given: the diff and the
+    /// project root as an absolute path (see [`super::coverage_patch`]).
+    pub fn measure_with(
+        &self,
+        evidence: &Evidence,
+        waive: &mut Waive<'_>,
+        patch: Option<(&Patch, &str)>,
+    ) -> Result<Measurement, Missing> {
         let Evidence::Coverage(report) = evidence else {
             return Err(wrong_kind(&self.need(), evidence, "coverage"));
         };
         let mut m = Measurement::default();
         let (mut lc, mut lt) = (report.lines_covered, report.lines_total);
         let (mut bc, mut bt) = (report.branches_covered, report.branches_total);
+        let mut waived_files = std::collections::HashSet::new();
         for file in &report.files {
             if waive(&file.path) {
+                waived_files.insert(file.path.as_str());
                 m.waived_items += 1;
                 lc = lc.saturating_sub(file.lines_covered);
                 lt = lt.saturating_sub(file.lines_total);
@@ -75,6 +105,10 @@ impl CheckKind for CoverageCheck {
             "the report has no branch data",
         );
         m.notes.extend(report.notes.iter().cloned());
+        if let Some((patch, root)) = patch {
+            let waived = |f: &FileCoverage| waived_files.contains(f.path.as_str());
+            super::coverage_patch::measure(report, patch, root, &waived, &mut m);
+        }
         Ok(m)
     }
 }

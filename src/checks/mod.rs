@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod argocd_app;
 pub mod check_run;
 pub mod coverage;
+pub(crate) mod coverage_patch;
 pub mod dockerfile;
 pub mod document;
 pub mod file_contains;

@@ -68,6 +68,11 @@ pub struct ConfigFile {
     /// with `max_age`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<SourceSpec>,
+    /// The change patch coverage is measured on: `{path: change.diff}` (a unified diff, relative
+    /// to this file) or `{base: origin/main}` (`git diff --relative BASE...HEAD`). `--diff` and
+    /// `--diff-base` replace it; without any, the CI's merge-request base is used when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<DiffSpec>,
     /// Reasoned, expiring exceptions: a list, or `{max_days: N, list: [...]}` to allow waivers
     /// longer than a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +101,18 @@ pub enum WaiversSpec {
 /// How far ahead a waiver may expire unless gonogo.yaml says otherwise: a waiver is a dated
 /// promise, and one that runs for years is a loosening nobody revisits.
 pub const DEFAULT_WAIVER_MAX_DAYS: u32 = 365;
+
+/// Where the diff of patch coverage comes from: exactly one of `path` and `base`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffSpec {
+    /// A unified diff file, relative to gonogo.yaml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A git revision: gonogo runs `git diff --relative BASE...HEAD` in the project root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +163,8 @@ pub struct Config {
     pub waiver_max_days: u32,
     /// The earlier verdict to compare with, as a source.
     pub baseline: Option<Source>,
+    /// The diff of patch coverage (`path` relative to the project root).
+    pub diff: Option<DiffSpec>,
     pub sources: BTreeMap<String, Source>,
     pub waivers: Vec<Waiver>,
     pub output: OutputSpec,
@@ -157,6 +176,7 @@ pub struct Config {
 
 const TOP_KEYS: &[&str] = &[
     "baseline",
+    "diff",
     "version",
     "project",
     "stage",
@@ -197,6 +217,7 @@ impl Config {
             },
             waiver_max_days: DEFAULT_WAIVER_MAX_DAYS,
             baseline: None,
+            diff: None,
             sources: BTreeMap::new(),
             waivers: Vec::new(),
             output: OutputSpec::default(),
@@ -364,6 +385,21 @@ pub fn parse(
             }
         }
     });
+    let diff = field("diff").and_then(|value| {
+        let spec = doc.typed::<DiffSpec>(value, "/diff", diags)?;
+        match (&spec.path, &spec.base) {
+            (Some(_), None) | (None, Some(_)) => {}
+            _ => {
+                doc.error_at(
+                    "/diff",
+                    "give `diff:` exactly one of `path` (a unified diff file) and `base` (a git revision)",
+                    diags,
+                );
+                return None;
+            }
+        }
+        Some(spec)
+    });
     let mut waivers = Vec::new();
     let mut waiver_max_days = DEFAULT_WAIVER_MAX_DAYS;
     let (items, list_pointer) = match field("waivers") {
@@ -481,6 +517,7 @@ pub fn parse(
         overrides: overrides.clone(),
         waiver_max_days,
         baseline,
+        diff,
         sources,
         waivers,
         output,

@@ -15,6 +15,7 @@
 //!   unavailable: {...}      #   values it could not give, with why
 //!   items: [{key, text}]
 //!   missing: {reason: empty, detail: "..."}   # or: it answered nothing usable
+//! diff: change.diff         # optional: the unified diff patch coverage is measured on
 //! outcome: warn             # optional: the outcome when it is not the folder's prefix
 //! message: "..."            # optional: a text the result's message must contain
 //! ```
@@ -35,7 +36,7 @@ use serde_json::Value as Json;
 
 use crate::config::Overrides;
 use crate::diag::Diagnostics;
-use crate::eval::{Outcome, evaluate};
+use crate::eval::Outcome;
 use crate::evidence::{Evidence, Missing, MissingReason, Value, ValueItem, ValueSet};
 use crate::fetch::{FetchOptions, gather};
 use crate::model::{DEFAULT_PACK, EvidenceMap, Need};
@@ -64,6 +65,8 @@ struct Case {
     sources: BTreeMap<String, Json>,
     #[serde(default)]
     answer: Option<Answer>,
+    #[serde(default)]
+    diff: Option<String>,
     #[serde(default)]
     outcome: Option<String>,
     #[serde(default)]
@@ -260,7 +263,35 @@ fn run(folder: &Folder) -> Result<(), String> {
         evidence.extend(fetched.evidence);
     }
 
-    let verdict = evaluate(&plan, &evidence, &[], TODAY);
+    let patch = match &case.diff {
+        None => crate::eval::PatchState::None,
+        Some(name) => {
+            let bytes =
+                std::fs::read(folder.dir.join(name)).map_err(|e| format!("{at}/{name}: {e}"))?;
+            let patch =
+                crate::parse::diff::parse(&bytes[..]).map_err(|e| format!("{at}/{name}:{e}"))?;
+            crate::eval::PatchState::Available(Box::new(crate::eval::PatchInput {
+                record: crate::eval::PatchRecord {
+                    source: name.clone(),
+                    sha256: String::new(),
+                    files_changed: patch.files.len() as u64,
+                    lines_added: patch.lines_added(),
+                    lines_removed: patch.lines_removed(),
+                    error: None,
+                },
+                patch,
+                root: folder.dir.display().to_string(),
+            }))
+        }
+    };
+    let verdict = crate::eval::evaluate_change(
+        &plan,
+        &evidence,
+        &[],
+        TODAY,
+        &crate::eval::BaselineState::None,
+        &patch,
+    );
     let result = verdict
         .results
         .iter()

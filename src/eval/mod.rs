@@ -6,6 +6,7 @@
 //! does to the decision.
 
 pub mod baseline;
+pub mod patch;
 mod verdict;
 pub mod waivers;
 
@@ -27,6 +28,7 @@ use crate::model::{EvidenceMap, SourceReport, Waiver};
 use crate::model::{Level, OnMissing};
 use crate::rules::{Plan, PlannedRule};
 pub use baseline::{Baseline, BaselineRecord, BaselineState, Comparison};
+pub use patch::{PatchInput, PatchRecord, PatchState};
 
 /// How many items (failed tests, findings, missing fields) a rule result keeps.
 pub const MAX_RESULT_ITEMS: usize = 100;
@@ -43,6 +45,19 @@ pub fn evaluate_against(
     today: Date,
     baseline: &BaselineState,
 ) -> Verdict {
+    evaluate_change(plan, evidence, waivers, today, baseline, &PatchState::None)
+}
+
+/// [`evaluate_against`], with coverage also measured on the lines `patch` changed (see
+/// [`patch`]).
+pub fn evaluate_change(
+    plan: &Plan,
+    evidence: &EvidenceMap,
+    waivers: &[Waiver],
+    today: Date,
+    baseline: &BaselineState,
+    patch: &PatchState,
+) -> Verdict {
     let mut uses: Vec<u64> = vec![0; waivers.len()];
     for rule_id in &plan.waivers_used_by_overrides {
         if let Some(i) = waivers
@@ -55,7 +70,7 @@ pub fn evaluate_against(
     let mut results = Vec::with_capacity(plan.rules.len());
     for planned in &plan.rules {
         results.push(evaluate_rule(
-            planned, evidence, waivers, today, &mut uses, baseline,
+            planned, evidence, waivers, today, &mut uses, baseline, patch,
         ));
     }
     results.sort_by(|a, b| a.id.cmp(&b.id));
@@ -137,6 +152,7 @@ pub fn evaluate_against(
         notices,
         overrides: plan.overrides.clone(),
         baseline: baseline.record(),
+        patch: patch.record(),
         next: None,
     }
 }
@@ -201,6 +217,7 @@ fn evaluate_rule(
     today: Date,
     uses: &mut [u64],
     baseline: &BaselineState,
+    patch: &PatchState,
 ) -> RuleResult {
     let rule = &planned.rule.rule;
     let need = planned.need();
@@ -236,7 +253,12 @@ fn evaluate_rule(
                 }
                 false
             };
-            rule.check.measure(ev, &mut waive)
+            match (&rule.check, patch.input()) {
+                (crate::checks::Check::Coverage(c), Some(input)) => {
+                    c.measure_with(ev, &mut waive, Some(input))
+                }
+                _ => rule.check.measure(ev, &mut waive),
+            }
         }
     };
 
@@ -255,7 +277,10 @@ fn evaluate_rule(
                 .chain(&planned.prefer)
                 .map(|c| c.metric.as_str())
                 .collect();
-            match baseline::compare(&mut m, &rule.id, rule.check.family(), &wanted, baseline) {
+            let compared = patch::require(&m, &wanted, patch).and_then(|()| {
+                baseline::compare(&mut m, &rule.id, rule.check.family(), &wanted, baseline)
+            });
+            match compared {
                 Ok(comparison) => {
                     result.comparison = comparison;
                     result.metrics = m.metrics.clone();

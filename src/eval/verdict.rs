@@ -351,6 +351,9 @@ pub struct Verdict {
     /// The baseline this run was compared with, or why it could not be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineRecord>,
+    /// The change patch coverage was measured on (`--diff`, `--diff-base`), or why it could not be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<super::patch::PatchRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextPreview>,
 }

@@ -14,6 +14,58 @@ pub struct FileCoverage {
     pub lines_total: u64,
     pub branches_covered: u64,
     pub branches_total: u64,
+    /// The coverable lines, when the format gives them and the parser's budget allowed
+    /// ([`LineDetail`]); patch coverage needs them, the totals do not.
+    #[serde(skip)]
+    pub lines: Option<LineDetail>,
+}
+
+/// A file's coverable lines, sorted, each with whether it was covered: `line << 1 | covered`,
+/// four bytes a line, so a million-line report costs 4 MiB and a lookup is a binary search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineDetail(Vec<u32>);
+
+impl LineDetail {
+    /// From `(line, covered)` pairs sorted by line, without repeats; lines past 2^31 (no real
+    /// source has them) are left out.
+    pub fn from_sorted(lines: impl IntoIterator<Item = (u32, bool)>) -> Self {
+        LineDetail(
+            lines
+                .into_iter()
+                .filter(|(n, _)| *n < 1 << 31)
+                .map(|(n, c)| n << 1 | u32::from(c))
+                .collect(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Coverable and covered lines within `first..=last`.
+    pub fn count_in(&self, first: u32, last: u32) -> (u64, u64) {
+        let lo = self.0.partition_point(|e| e >> 1 < first);
+        let hi = self.0.partition_point(|e| e >> 1 <= last);
+        let slice = &self.0[lo..hi.max(lo)];
+        (
+            slice.len() as u64,
+            slice.iter().filter(|e| *e & 1 == 1).count() as u64,
+        )
+    }
+
+    /// The lines within `first..=last` that are coverable and not covered.
+    pub fn missed_in(&self, first: u32, last: u32) -> impl Iterator<Item = u32> + '_ {
+        let lo = self.0.partition_point(|e| e >> 1 < first);
+        let hi = self.0.partition_point(|e| e >> 1 <= last);
+        self.0[lo..hi.max(lo)]
+            .iter()
+            .filter(|e| *e & 1 == 0)
+            .map(|e| e >> 1)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -31,6 +83,9 @@ pub struct CoverageReport {
     /// When the report says it was produced (coverage.py's `timestamp`), the oldest across files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub produced_at: Option<jiff::Timestamp>,
+    /// The roots the report's relative file names are under (Cobertura's `<sources>`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub source_roots: Vec<String>,
 }
 
 impl CoverageReport {
@@ -65,6 +120,11 @@ impl CoverageReport {
             self.push_file(f);
         }
         self.notes.extend(other.notes);
+        for root in other.source_roots {
+            if !self.source_roots.contains(&root) {
+                self.source_roots.push(root);
+            }
+        }
         self.produced_at = super::older(self.produced_at, other.produced_at);
     }
 }

@@ -6,10 +6,12 @@
 
 mod coverage;
 mod findings;
+mod patch;
 mod tests;
 
-pub use coverage::{CoverageReport, FileCoverage};
+pub use coverage::{CoverageReport, FileCoverage, LineDetail};
 pub use findings::{Category, Finding, FindingSet, ImageConfig, Scope, Severity};
+pub use patch::{ChangeKind, ChangedFile, Patch};
 pub use tests::{RerunPolicy, Reruns, TestCase, TestOutcome, TestReport};
 
 use serde::Serialize;

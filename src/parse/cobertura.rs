@@ -33,6 +33,9 @@ use crate::evidence::CoverageReport;
 
 const FORMAT: &str = "Cobertura";
 
+/// `<source>` roots kept (coverage.py writes one per source directory).
+const MAX_SOURCE_ROOTS: usize = 100;
+
 /// True when the head of a file looks like a Cobertura report (root `<coverage>` with
 /// Cobertura's attributes or children, not Clover's `<coverage><project>`).
 pub fn sniff(head: &[u8]) -> bool {
@@ -77,6 +80,10 @@ impl Entry for Line {
         };
     }
 
+    fn line(&self) -> Option<(u32, bool)> {
+        Some((self.number, self.covered))
+    }
+
     fn add_to(&self, f: &mut Figures) {
         f.lines_total += 1;
         f.lines_covered += u64::from(self.covered);
@@ -99,6 +106,8 @@ enum Ctx {
     Method,
     ClassLines,
     MethodLines,
+    Sources,
+    Source,
     Other,
 }
 
@@ -131,6 +140,8 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let mut line_elements: u64 = 0;
     let mut percent_only: u64 = 0;
     let mut root_seen = false;
+    let mut source_text = String::new();
+    let mut source_roots: Vec<String> = Vec::new();
 
     loop {
         let event = xml.next(&mut buf)?;
@@ -138,13 +149,29 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
             Event::End(_) => {
-                if stack.pop() == Some(Ctx::Class)
-                    && let Some(c) = class.take()
-                {
-                    finish_class(&mut merger, c);
+                match stack.pop() {
+                    Some(Ctx::Class) => {
+                        if let Some(c) = class.take() {
+                            finish_class(&mut merger, c);
+                        }
+                    }
+                    Some(Ctx::Source) => {
+                        let root = text_attr(source_text.trim());
+                        if !root.is_empty() && source_roots.len() < MAX_SOURCE_ROOTS {
+                            source_roots.push(root);
+                        }
+                        source_text.clear();
+                    }
+                    _ => {}
                 }
                 if stack.is_empty() {
                     break;
+                }
+                continue;
+            }
+            Event::Text(text) if stack.last() == Some(&Ctx::Source) => {
+                if source_text.len() < 64 * 1024 {
+                    source_text.push_str(&text.xml10_content());
                 }
                 continue;
             }
@@ -206,6 +233,7 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
 
     let mut report = merger.finish();
     report.produced_at = declared.produced_at;
+    report.source_roots = source_roots;
     if line_elements == 0 {
         report.files.clear();
         report.files_truncated = 0;
@@ -256,6 +284,8 @@ fn totals_note(d: &Declared, report: &CoverageReport) -> Option<String> {
 fn child_ctx(parent: Ctx, tag: &str) -> Ctx {
     match (parent, tag) {
         (Ctx::Coverage, "packages") => Ctx::Packages,
+        (Ctx::Coverage, "sources") => Ctx::Sources,
+        (Ctx::Sources, "source") => Ctx::Source,
         (Ctx::Packages, "package") => Ctx::Package,
         (Ctx::Package, "classes") => Ctx::Classes,
         (Ctx::Classes, "class") => Ctx::Class,

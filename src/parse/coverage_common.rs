@@ -20,7 +20,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::BufRead;
 
 use super::{ParseError, Position};
-use crate::evidence::{CoverageReport, FileCoverage};
+use crate::evidence::{CoverageReport, FileCoverage, LineDetail};
 
 /// Longest line accepted by the line-oriented formats (LCOV, Go profiles).
 pub(crate) const MAX_LINE: usize = 4 * 1024 * 1024;
@@ -110,6 +110,9 @@ impl<R: BufRead> LineReader<R> {
 
 /// How many line/block entries of finished files are held for merging repeats.
 pub(crate) const RETAINED_ENTRIES: usize = 1 << 20;
+
+/// How many lines of per-line detail a report keeps for patch coverage (4 bytes each).
+pub(crate) const LINE_DETAIL: usize = 1 << 23;
 
 /// Why a count could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +217,7 @@ impl Figures {
             lines_total: self.lines_total,
             branches_covered: self.branches_covered,
             branches_total: self.branches_total,
+            lines: None,
         }
     }
 
@@ -234,6 +238,11 @@ pub(crate) trait Entry: Copy {
     /// Merges another occurrence of the same key into this one.
     fn absorb(&mut self, other: &Self);
     fn add_to(&self, figures: &mut Figures);
+    /// The source line this entry is, with whether it was covered; `None` for entries that are
+    /// no line (a branch, a block).
+    fn line(&self) -> Option<(u32, bool)> {
+        None
+    }
 }
 
 struct Held<E> {
@@ -258,6 +267,8 @@ pub(crate) struct FileMerger<E: Entry> {
     released: HashMap<u64, Option<usize>>,
     unmerged_repeats: u64,
     repeated_declared: u64,
+    detail_left: usize,
+    detail_dropped: u64,
 }
 
 impl<E: Entry> Default for FileMerger<E> {
@@ -278,6 +289,8 @@ impl<E: Entry> FileMerger<E> {
             released: HashMap::new(),
             unmerged_repeats: 0,
             repeated_declared: 0,
+            detail_left: LINE_DETAIL,
+            detail_dropped: 0,
         }
     }
 
@@ -310,6 +323,9 @@ impl<E: Entry> FileMerger<E> {
                     has_branches: false,
                 };
                 sum.add(&figures);
+                if file.lines.take().is_some() {
+                    self.detail_dropped += 1;
+                }
                 *file = sum.file(path);
             }
         } else {
@@ -347,6 +363,15 @@ impl<E: Entry> FileMerger<E> {
         self.totals.add(&figures);
         if let Some(file) = held.index.and_then(|i| self.report.files.get_mut(i)) {
             *file = figures.file(path);
+            let count = held.entries.iter().filter(|e| e.line().is_some()).count();
+            if count > 0 && count <= self.detail_left {
+                self.detail_left -= count;
+                file.lines = Some(LineDetail::from_sorted(
+                    held.entries.iter().filter_map(Entry::line),
+                ));
+            } else if count > 0 {
+                self.detail_dropped += 1;
+            }
         }
         self.released.insert(hash_of(path), held.index);
     }
@@ -362,6 +387,13 @@ impl<E: Entry> FileMerger<E> {
                 "{} file piece(s) came back after their line detail had been released (more than \
                  {} lines held); their lines were added without merging and may be counted twice",
                 self.unmerged_repeats, self.budget
+            ));
+        }
+        if self.detail_dropped > 0 {
+            self.report.notes.push(format!(
+                "{} file(s) have no per-line detail (the report holds more than {} lines, or \
+                 repeats a file far apart): patch coverage cannot see their lines",
+                self.detail_dropped, LINE_DETAIL
             ));
         }
         if self.repeated_declared > 0 {

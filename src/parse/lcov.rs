@@ -60,6 +60,10 @@ impl Entry for Item {
         self.hit |= other.hit;
     }
 
+    fn line(&self) -> Option<(u32, bool)> {
+        (self.branch == 0).then_some((self.line, self.hit))
+    }
+
     fn add_to(&self, f: &mut Figures) {
         if self.branch == 0 {
             f.lines_total += 1;

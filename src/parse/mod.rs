@@ -11,6 +11,7 @@ mod coverage_common;
 mod coverage_xml;
 pub mod dart;
 pub mod dependency_check;
+pub mod diff;
 pub mod format;
 pub mod gitlab_test_report;
 pub mod gitleaks;

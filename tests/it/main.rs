@@ -25,6 +25,9 @@ mod baseline;
 // what changed since a baseline in the human, Markdown and HTML reports.
 mod attest_show;
 
+// Patch coverage: --diff, --diff-base, and a diff that cannot be used.
+mod patch;
+
 // A new user's first hour: rules without a gonogo.yaml, the short first verdict, French, the
 // offline pre-release run, the HTML page.
 mod first_hour;
