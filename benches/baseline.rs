@@ -5,6 +5,9 @@
 //! `cargo bench --bench baseline` prints the best and median of 15 runs of each step; the
 //! end-to-end figure (a `gonogo check` with and without `--baseline`) is bench/baseline.sh.
 
+// A benchmark's output is its result.
+#![allow(clippy::print_stdout)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -16,6 +16,10 @@ use crate::evidence::{MAX_ITEMS, Missing, MissingReason, Value};
 use crate::model::Measurement;
 use crate::model::baseline::{FAILING, Family, KeyDiff, KeySet, SEVERITIES, diff, is_comparison};
 
+/// How the message of a rule left inconclusive for want of any baseline starts: reports tell
+/// this cause from the source's own.
+pub const NEEDS_BASELINE: &str = "comparing needs a baseline";
+
 /// Where the baseline came from and what it was, recorded in the verdict that used it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineRecord {
@@ -183,7 +187,7 @@ fn unkeyed<'a>(
     let kept = classes
         .filter(|c| counted.is_empty() || counted.contains(c))
         .count() as f64;
-    (*expected > kept).then(|| (*expected - kept) as u64)
+    (*expected > kept).then_some((*expected - kept) as u64)
 }
 
 /// The metrics a family's comparison of items gives.
@@ -230,7 +234,9 @@ pub(super) fn compare(
         BaselineState::None if needs => {
             return Err(Missing::new(
                 MissingReason::NotConfigured,
-                "comparing needs a baseline: pass --baseline PATH (an earlier JSON verdict) or set `baseline:` in gonogo.yaml",
+                format!(
+                    "{NEEDS_BASELINE}: pass --baseline PATH (an earlier JSON verdict) or set `baseline:` in gonogo.yaml"
+                ),
             ));
         }
         BaselineState::Unavailable(_, missing) if needs => return Err(missing.clone()),

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::evidence::{Missing, MissingReason, Patch};
 use crate::model::Measurement;
 
+/// How the message of a rule left inconclusive for want of any diff starts: reports tell this
+/// cause from the source's own.
+pub const NEEDS_DIFF: &str = "patch coverage needs the change";
+
 /// Which diff a verdict's patch metrics were measured on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatchRecord {
@@ -82,9 +86,11 @@ pub(super) fn require(m: &Measurement, wanted: &[&str], state: &PatchState) -> R
     match state {
         PatchState::None if needs => Err(Missing::new(
             MissingReason::NotConfigured,
-            "patch coverage needs the change: pass --diff PATH (a unified diff, `-` for stdin) or \
+            format!(
+                "{NEEDS_DIFF}: pass --diff PATH (a unified diff, `-` for stdin) or \
              --diff-base REF (gonogo runs `git diff REF...HEAD`); in merge-request pipelines \
-             CI_MERGE_REQUEST_DIFF_BASE_SHA or GITHUB_BASE_REF sets it",
+             CI_MERGE_REQUEST_DIFF_BASE_SHA or GITHUB_BASE_REF sets it"
+            ),
         )),
         PatchState::Unavailable(_, missing) if needs => Err(missing.clone()),
         _ => Ok(()),

@@ -177,6 +177,8 @@ cause-rule-count = { $n } { $n ->
    *[other] rules
 }:
 action-fix-source = complete `sources.{ $source }` in gonogo.yaml or set what it names (or run `gonogo check --offline` until the service exists)
+action-pass-baseline = pass --baseline PATH (the default branch's last JSON verdict) or set `baseline:` in gonogo.yaml (docs/baselines.md)
+action-pass-diff = pass --diff PATH or --diff-base REF, or set `diff:` in gonogo.yaml (docs/patch-coverage.md)
 
 ## Configuration errors (gonogo.yaml, rule files, the command line)
 

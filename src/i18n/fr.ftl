@@ -186,6 +186,8 @@ cause-rule-count = { $n } { $n ->
    *[other] règles
 } :
 action-fix-source = complétez `sources.{ $source }` dans gonogo.yaml ou définissez ce qu'elle nomme (ou lancez `gonogo check --offline` tant que le service n'existe pas)
+action-pass-baseline = passez --baseline CHEMIN (le dernier verdict JSON de la branche par défaut) ou renseignez `baseline:` dans gonogo.yaml (docs/baselines.md)
+action-pass-diff = passez --diff CHEMIN ou --diff-base RÉF, ou renseignez `diff:` dans gonogo.yaml (docs/patch-coverage.md)
 
 ## Erreurs de configuration (gonogo.yaml, fichiers de règles, ligne de commande)
 

@@ -165,7 +165,7 @@ pub struct KeyDiff {
 pub fn diff<'a>(now: impl IntoIterator<Item = (&'a str, &'a str)>, baseline: &KeySet) -> KeyDiff {
     let before = baseline.hashes();
     let mut seen: HashSet<u64, Prehashed> =
-        HashSet::with_capacity_and_hasher(before.len(), Prehashed::default());
+        HashSet::with_capacity_and_hasher(before.len(), Prehashed);
     let (mut new, mut still, mut gone) = (
         BTreeMap::<&str, u64>::new(),
         BTreeMap::<&str, u64>::new(),

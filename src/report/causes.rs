@@ -42,6 +42,8 @@ pub enum Subject {
     Paths(Vec<String>),
     /// Evidence the verdict does not describe further (its `evidence` text).
     Other(String),
+    /// A run-level input the rule compares with was not given: `baseline` or `diff`.
+    RunInput(&'static str),
 }
 
 /// The cause of a rule's outcome, when its evidence was missing; `None` for a rule that was
@@ -70,7 +72,18 @@ pub fn cause(verdict: &Verdict, rule: &RuleResult) -> Option<Cause> {
         }
     };
     let message = detail_of(rule);
+    let run_input = if message.starts_with(crate::eval::baseline::NEEDS_BASELINE) {
+        Some("baseline")
+    } else if message.starts_with(crate::eval::patch::NEEDS_DIFF) {
+        Some("diff")
+    } else {
+        None
+    };
     let (subject, detail) = match need {
+        _ if reason == MissingReason::NotConfigured && run_input.is_some() => (
+            Subject::RunInput(run_input.unwrap_or_default()),
+            message.to_string(),
+        ),
         Some(Need::Source(s)) if absent(reason, message) => {
             (Subject::Report(s.clone()), String::new())
         }

@@ -306,6 +306,8 @@ fn cause_action(cause: &causes::Cause, r: &RuleResult, lang: Lang) -> String {
         .missing
         .is_some_and(|m| causes::absent(m, causes::detail_of(r)));
     match (&cause.subject, r.missing) {
+        (Subject::RunInput("baseline"), _) => t!(lang, "action-pass-baseline"),
+        (Subject::RunInput(_), _) => t!(lang, "action-pass-diff"),
         (Subject::Report(s), _) if absent => {
             t!(lang, "action-add-report-source", source = s.as_str())
         }

@@ -92,6 +92,11 @@ fn without_a_baseline_only_comparing_rules_are_inconclusive() {
         "judged as without baselines: {v}"
     );
     assert!(v.get("baseline").is_none_or(Value::is_null), "{v}");
+    let (_, human, _) = p.run(&["check"]);
+    assert!(
+        human.contains("→ pass --baseline PATH"),
+        "the one thing to do is to give a baseline, not to fix the source:\n{human}"
+    );
 }
 
 #[test]
