@@ -189,3 +189,48 @@ fn verdict_of_the_stage1_example() {
 fn verdict_of_the_nogo_example() {
     verdict_snapshot("stage3-nogo");
 }
+
+/// What the stage3-nogo README shows beyond its verdict: the same run as its own baseline (every
+/// delta zero, the baseline recorded) and an in-toto statement of the NO-GO about an image.
+#[test]
+fn the_nogo_example_with_a_baseline_and_a_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("main-verdict.json");
+    let statement = dir.path().join("gonogo.intoto.json");
+    let config = support::example("stage3-nogo").join("gonogo.yaml");
+    let first = gonogo()
+        .args(["check", "--format", "json", "--config"])
+        .arg(&config)
+        .arg("--output")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(1));
+    let subject = format!(
+        "harbor.example.gouv.fr/shop-cart/shop-cart@sha256:4f2c1ab{}",
+        "0".repeat(57)
+    );
+    let out = gonogo()
+        .args(["check", "--format", "json", "--config"])
+        .arg(&config)
+        .arg("--baseline")
+        .arg(&base)
+        .arg("--report")
+        .arg(format!("intoto={}", statement.display()))
+        .args(["--subject", &subject])
+        .output()
+        .unwrap();
+    let v = support::verdict(&out);
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    assert_eq!(v["baseline"]["project"], "shop-cart", "{}", v["baseline"]);
+    let cov = support::result(&v, "CPN-S3-04");
+    assert_eq!(cov["metrics"]["line_percent_delta"], 0.0, "{cov}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&statement).unwrap()).unwrap();
+    assert_eq!(s["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(s["predicate"]["decision"], "no_go");
+    assert_eq!(s["predicate"]["stage"]["number"], 3);
+    assert_eq!(
+        s["subject"][0]["digest"]["sha256"],
+        format!("4f2c1ab{}", "0".repeat(57))
+    );
+}
