@@ -36,7 +36,11 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 fn example_configs() -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
         .unwrap()
-        .map(|e| e.unwrap().path().join("gonogo.yaml"))
+        .flat_map(|e| {
+            let dir = e.unwrap().path();
+            // The split layout keeps its config in the application repository, app/.
+            [dir.join("gonogo.yaml"), dir.join("app").join("gonogo.yaml")]
+        })
         .filter(|p| p.is_file())
         .collect();
     found.sort();
