@@ -7,6 +7,8 @@
 //! so swapping a pipe in between gains nothing. Every read has a size cap, and the error names
 //! the cap and how to raise it.
 
+pub mod process;
+
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;

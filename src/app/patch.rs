@@ -7,14 +7,15 @@
 
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
 use crate::eval::{PatchInput, PatchRecord, PatchState};
 use crate::evidence::{Missing, MissingReason};
 use crate::model::AppliedOverride;
+use crate::read::process::RunError;
 
 /// Largest diff read (a file, stdin or git's output).
 const MAX_DIFF: u64 = 512 * 1024 * 1024;
@@ -198,84 +199,52 @@ fn git_diff(base: &str, origin: &str, root: &Path) -> Result<Vec<u8>, Missing> {
             format!("diff: the base {base:?} (from {origin}) is not a git revision"),
         ));
     }
-    let mut child = Command::new("git")
-        .args([
-            "-c",
-            "core.quotePath=true",
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--unified=0",
-            "--relative",
-        ])
-        .arg(format!("{base}...HEAD"))
-        .arg("--")
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            Missing::new(
-                MissingReason::Unreadable,
-                format!(
-                    "diff: cannot run git ({e}); install git in the job's image, or pass --diff \
-                     with a diff made elsewhere"
-                ),
-            )
-        })?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let r = (&mut stdout).take(MAX_DIFF + 1).read_to_end(&mut buf);
-        r.map(|_| buf)
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut buf);
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > GIT_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Missing::new(
-                    MissingReason::Timeout,
-                    format!(
-                        "diff: `git diff {base}...HEAD` took more than {}s",
-                        GIT_TIMEOUT.as_secs()
-                    ),
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => {
-                return Err(Missing::new(
-                    MissingReason::Unreadable,
-                    format!("diff: waiting for git failed: {e}"),
-                ));
-            }
-        }
-    };
-    let bytes = out.join().ok().and_then(Result::ok).unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    if !status.success() {
-        let said = String::from_utf8_lossy(&stderr);
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "-c",
+        "core.quotePath=true",
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--unified=0",
+        "--relative",
+    ])
+    .arg(format!("{base}...HEAD"))
+    .arg("--")
+    .current_dir(root);
+    let done = crate::read::process::run(&mut cmd, GIT_TIMEOUT, MAX_DIFF).map_err(|e| match e {
+        RunError::Spawn(e) => Missing::new(
+            MissingReason::Unreadable,
+            format!(
+                "diff: cannot run git ({e}); install git in the job's image, or pass --diff \
+                 with a diff made elsewhere"
+            ),
+        ),
+        RunError::Timeout => Missing::new(
+            MissingReason::Timeout,
+            format!(
+                "diff: `git diff {base}...HEAD` took more than {}s",
+                GIT_TIMEOUT.as_secs()
+            ),
+        ),
+        RunError::Wait(e) => Missing::new(
+            MissingReason::Unreadable,
+            format!("diff: waiting for git failed: {e}"),
+        ),
+    })?;
+    if !done.status.success() {
         return Err(Missing::new(
             MissingReason::Unreadable,
             format!(
-                "diff: `git diff {base}...HEAD` (base from {origin}) failed ({status}): {}; in a \
+                "diff: `git diff {base}...HEAD` (base from {origin}) failed ({}): {}; in a \
                  shallow CI clone fetch the base first (GitLab: GIT_DEPTH: 0; GitHub: \
                  actions/checkout with fetch-depth: 0)",
-                said.trim()
+                done.status, done.stderr
             ),
         ));
     }
-    if bytes.len() as u64 > MAX_DIFF {
+    if done.overflowed(MAX_DIFF) {
         return Err(Missing::new(
             MissingReason::Unreadable,
             format!(
@@ -284,7 +253,7 @@ fn git_diff(base: &str, origin: &str, root: &Path) -> Result<Vec<u8>, Missing> {
             ),
         ));
     }
-    Ok(bytes)
+    Ok(done.stdout)
 }
 
 #[cfg(test)]

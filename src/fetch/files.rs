@@ -889,7 +889,8 @@ fn helm_template(
     values: &[PathBuf],
     shown: &str,
 ) -> Result<String, Missing> {
-    use std::process::{Command, Stdio};
+    use crate::read::process::RunError;
+    use std::process::Command;
     let release = chart
         .file_name()
         .and_then(|n| n.to_str())
@@ -901,67 +902,34 @@ fn helm_template(
     for v in values {
         cmd.arg("-f").arg(v);
     }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            Missing::new(
-                MissingReason::Unreadable,
-                format!("{shown}: cannot run {}: {e}", helm.display()),
-            )
-        })?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.take(HELM_MAX_OUTPUT as u64 + 1).read_to_end(&mut buf);
-        }
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut buf);
-        }
-        buf
-    });
-    let started = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > HELM_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Missing::new(
+    let done =
+        crate::read::process::run(&mut cmd, HELM_TIMEOUT, HELM_MAX_OUTPUT as u64).map_err(|e| {
+            match e {
+                RunError::Spawn(e) => Missing::new(
+                    MissingReason::Unreadable,
+                    format!("{shown}: cannot run {}: {e}", helm.display()),
+                ),
+                RunError::Timeout => Missing::new(
                     MissingReason::Timeout,
                     format!(
                         "{shown}: helm template did not finish within {}s",
                         HELM_TIMEOUT.as_secs()
                     ),
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => {
-                return Err(Missing::new(
+                ),
+                RunError::Wait(e) => Missing::new(
                     MissingReason::Unreadable,
                     format!("{shown}: helm template: {e}"),
-                ));
+                ),
             }
-        }
-    };
-    let out = out_reader.join().unwrap_or_default();
-    let err = err_reader.join().unwrap_or_default();
-    if !status.success() {
-        let err = String::from_utf8_lossy(&err);
-        let err: String = err.trim().chars().take(500).collect();
+        })?;
+    if !done.status.success() {
+        let err: String = done.stderr.chars().take(500).collect();
         return Err(Missing::new(
             MissingReason::ParseError,
-            format!("{shown}: helm template failed ({status}): {err}"),
+            format!("{shown}: helm template failed ({}): {err}", done.status),
         ));
     }
+    let out = done.stdout;
     if out.len() > HELM_MAX_OUTPUT {
         return Err(Missing::new(
             MissingReason::Unreadable,
