@@ -235,6 +235,8 @@ pub struct InitArgs {
 pub enum SchemaKind {
     Config,
     Rules,
+    /// The onboarding answers file the default pack's `yaml-fields` rules read.
+    Answers,
 }
 
 #[derive(Debug, Args)]

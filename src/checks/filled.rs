@@ -24,7 +24,7 @@ pub const METRICS: &[MetricDoc] = &[
 
 pub const DEFAULT_EXPECT: &[(&str, &str)] = &[("missing", "== 0"), ("invalid", "== 0")];
 
-const PLACEHOLDERS: &[&str] = &[
+pub(super) const PLACEHOLDERS: &[&str] = &[
     "todo",
     "tbd",
     "tbc",

@@ -10,6 +10,8 @@
 //! (`nouveau` → `new`, `DR` → `restricted`), compared without case or accents. A number may be
 //! written with a decimal comma (`0,5`). Messages name the accepted values with their aliases.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,8 +66,8 @@ pub struct YamlFieldsCheck {
     pub fields: Vec<FieldSpec>,
     /// Other ways to write an answer (`nouveau: new`, `DR: restricted`), compared without case
     /// or accents; `oui`/`non`, `yes`/`no`, `vrai`/`faux` are always booleans.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub aliases: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, serde_json::Value>,
 }
 
 /// Lower case, accents removed, inner spaces single: how answers are compared.
@@ -305,6 +307,172 @@ impl CheckKind for YamlFieldsCheck {
         m.set("present", present);
         Ok(m)
     }
+}
+
+/// The JSON Schema of an answers file, from the `yaml-fields` checks that read it, for editors:
+/// the nesting of the fields the rules read (a section is a mapping), and for a constrained
+/// field the answers the check accepts — its values, their aliases and the boolean words, in any
+/// case and with or without accents, as the check compares them — or a number for `min`. A field
+/// may also be still unanswered (empty, `TODO`, `<...>`), as in the template `init` writes; other
+/// keys are allowed, since the file carries more than the rules read.
+pub fn answers_schema(checks: &[&YamlFieldsCheck]) -> serde_json::Value {
+    #[derive(Default)]
+    struct Tree {
+        children: BTreeMap<String, Tree>,
+        leaf: Option<serde_json::Value>,
+    }
+    fn to_schema(tree: &Tree) -> serde_json::Value {
+        if tree.children.is_empty() {
+            return tree.leaf.clone().unwrap_or_else(|| serde_json::json!({}));
+        }
+        let props: serde_json::Map<String, serde_json::Value> = tree
+            .children
+            .iter()
+            .map(|(k, t)| (k.clone(), to_schema(t)))
+            .collect();
+        serde_json::json!({"type": ["object", "null"], "properties": props})
+    }
+    let mut root = Tree::default();
+    for check in checks {
+        for field in &check.fields {
+            let (path, constrained) = match field {
+                FieldSpec::Path(p) => (p.as_str(), None),
+                FieldSpec::Constrained(c) => (c.path.as_str(), Some(c.as_ref())),
+            };
+            let mut node = &mut root;
+            for seg in path.split('.') {
+                if seg.parse::<usize>().is_ok() {
+                    break;
+                }
+                node = node.children.entry(seg.to_string()).or_default();
+            }
+            if let Some(c) = constrained
+                && node.children.is_empty()
+            {
+                node.leaf = Some(leaf_schema(c, &check.aliases));
+            }
+        }
+    }
+    let mut schema = to_schema(&root);
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
+        obj.insert("title".into(), "gonogo answers file".into());
+        obj.insert("type".into(), "object".into());
+    }
+    schema
+}
+
+/// What one constrained field accepts.
+fn leaf_schema(
+    c: &Constrained,
+    aliases: &BTreeMap<String, serde_json::Value>,
+) -> serde_json::Value {
+    let mut words: Vec<String> = super::filled::PLACEHOLDERS
+        .iter()
+        .map(|p| fold(p))
+        .collect();
+    let mut others: Vec<serde_json::Value> = Vec::new();
+    // `equals: true` asks a yes/no question whose expected answer the rule judges: either
+    // answer is well formed. A conditional `equals` of another kind constrains nothing here.
+    let both = [
+        serde_json::Value::Bool(true),
+        serde_json::Value::Bool(false),
+    ];
+    let allowed: Vec<&serde_json::Value> = match (&c.when, &c.equals) {
+        (_, Some(serde_json::Value::Bool(_))) => both.iter().collect(),
+        (Some(_), Some(_)) => return serde_json::json!({}),
+        _ => c.one_of.iter().chain(c.equals.as_ref()).collect(),
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => fold(s),
+        other => fold(&other.to_string()),
+    };
+    for v in &allowed {
+        match v {
+            serde_json::Value::Bool(b) => {
+                others.push((*v).clone());
+                words.extend(
+                    BOOLEANS
+                        .iter()
+                        .filter(|(_, x)| x == b)
+                        .map(|(w, _)| (*w).to_string()),
+                );
+            }
+            serde_json::Value::Number(_) => {
+                others.push((*v).clone());
+                words.push(v.to_string());
+            }
+            _ => words.push(text(v)),
+        }
+    }
+    let folded: Vec<String> = allowed.iter().map(|v| text(v)).collect();
+    for (alias, target) in aliases {
+        if folded.contains(&text(target)) {
+            words.push(fold(alias));
+        }
+    }
+    let mut any_of = vec![serde_json::json!({"type": "null"})];
+    if allowed.is_empty() {
+        if c.min.is_some() {
+            any_of.push(serde_json::json!({"type": "number"}));
+            any_of.push(serde_json::json!({
+                "type": "string",
+                "pattern": r"^\s*-?[0-9]+([.,][0-9]+)?\s*$"
+            }));
+        } else {
+            return serde_json::json!({});
+        }
+    }
+    if !others.is_empty() {
+        any_of.push(serde_json::json!({"enum": others}));
+    }
+    words.sort();
+    words.dedup();
+    let alternatives: Vec<String> = words.iter().map(|w| any_case(w)).collect();
+    any_of.push(serde_json::json!({
+        "type": "string",
+        "pattern": format!(r"^\s*({})\s*$|^\s*<.*>\s*$", alternatives.join("|"))
+    }));
+    serde_json::json!({"anyOf": any_of})
+}
+
+/// An ECMA-262 pattern matching `folded` (lower case, no accents) in any case and with the
+/// accents `fold` removes: JSON Schema patterns have no case-insensitive flag.
+fn any_case(folded: &str) -> String {
+    let mut out = String::new();
+    for c in folded.chars() {
+        let variants: &str = match c {
+            'a' => "aAàâäáÀÂÄÁ",
+            'e' => "eEéèêëÉÈÊË",
+            'i' => "iIîïíÎÏÍ",
+            'o' => "oOôöóÔÖÓ",
+            'u' => "uUùûüúÙÛÜÚ",
+            'c' => "cCçÇ",
+            '\'' => "'’",
+            _ => "",
+        };
+        if !variants.is_empty() {
+            out.push('[');
+            out.push_str(variants);
+            out.push(']');
+        } else if c.is_alphabetic() {
+            out.push('[');
+            out.push(c);
+            out.extend(c.to_uppercase());
+            out.push(']');
+        } else if c == ' ' {
+            out.push_str(r"\s+");
+        } else if "^$\\.*+?()[]{}|/".contains(c) {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

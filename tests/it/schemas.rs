@@ -151,3 +151,47 @@ fn examples_first_config() -> Value {
     let path: &Path = &example_configs()[0];
     yaml_as_json(&std::fs::read_to_string(path).unwrap(), "example")
 }
+
+/// `gonogo schema answers`: the answers template init writes and every example's answers file
+/// are well formed (French answers, aliases, unanswered TODOs included); an answer outside a
+/// field's accepted values, or a section written as text, is not.
+#[test]
+fn the_answers_schema_accepts_the_template_and_the_examples_and_rejects_bad_answers() {
+    let validator = emitted("answers");
+    let mut files = vec![root().join("rules/cloud-pi-native/onboarding.template.yaml")];
+    for config in example_configs() {
+        let answers = config.with_file_name("onboarding.yaml");
+        if answers.is_file() {
+            files.push(answers);
+        }
+    }
+    assert!(files.len() >= 4, "{files:?}");
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let instance = yaml_as_json(&text, &file.display().to_string());
+        for e in errors(&validator, &instance) {
+            failures.push(format!("{}: {e}", file.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+
+    for (good, why) in [
+        ("context: {project_type: Évolution}", "an accented alias"),
+        ("context: {project_type: MIGRATION}", "any case"),
+        ("offer: {read_cct: oui}", "a French yes"),
+        ("offer: {read_cct: false}", "a no the rule will judge"),
+        ("context: {project_type: TODO}", "not answered yet"),
+    ] {
+        let v = yaml_as_json(good, why);
+        assert!(errors(&validator, &v).is_empty(), "{why}: {good}");
+    }
+    for (bad, why) in [
+        ("context: {project_type: banane}", "not a project type"),
+        ("context: just text", "a section written as text"),
+        ("offer: {read_cct: peut-être}", "not a yes or a no"),
+    ] {
+        let v = yaml_as_json(bad, why);
+        assert!(!errors(&validator, &v).is_empty(), "{why}: {bad}");
+    }
+}
