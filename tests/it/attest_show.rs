@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Project, fixture, fixture_path};
+use crate::support::{Project, fixture, fixture_path, junit};
 use gonogo::report::intoto::{PREDICATE_TYPE, STATEMENT_TYPE};
 
 const PACK: &str = r#"
@@ -41,25 +41,6 @@ rules:
 
 const HEX_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const HEX_B: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-fn junit(cases: &[(&str, bool)]) -> String {
-    let body: String = cases
-        .iter()
-        .map(|(name, ok)| {
-            if *ok {
-                format!(r#"<testcase classname="c" name="{name}"/>"#)
-            } else {
-                format!(
-                    r#"<testcase classname="c" name="{name}"><failure message="boom"/></testcase>"#
-                )
-            }
-        })
-        .collect();
-    format!(
-        r#"<testsuite name="s" tests="{}">{body}</testsuite>"#,
-        cases.len()
-    )
-}
 
 fn project(extra: &str, cases: &[(&str, bool)]) -> Project {
     let p = Project::new();

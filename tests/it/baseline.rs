@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{self, Project, status};
+use crate::support::{self, Project, junit, status};
 
 const PACK: &str = r#"
 pack: team
@@ -32,25 +32,6 @@ rules:
     level: warn
     check: {kind: tests}
 "#;
-
-fn junit(cases: &[(&str, bool)]) -> String {
-    let body: String = cases
-        .iter()
-        .map(|(name, ok)| {
-            if *ok {
-                format!(r#"<testcase classname="c" name="{name}"/>"#)
-            } else {
-                format!(
-                    r#"<testcase classname="c" name="{name}"><failure message="boom"/></testcase>"#
-                )
-            }
-        })
-        .collect();
-    format!(
-        r#"<testsuite name="s" tests="{}">{body}</testsuite>"#,
-        cases.len()
-    )
-}
 
 fn project(extra: &str, cases: &[(&str, bool)]) -> Project {
     let p = Project::new();

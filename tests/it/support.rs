@@ -271,3 +271,23 @@ pub(crate) fn service_url(var: &str) -> String {
         ),
     }
 }
+
+/// A JUnit suite of class `c` whose cases pass (`true`) or fail (`false`), in order.
+pub(crate) fn junit(cases: &[(&str, bool)]) -> String {
+    let body: String = cases
+        .iter()
+        .map(|(name, ok)| {
+            if *ok {
+                format!(r#"<testcase classname="c" name="{name}"/>"#)
+            } else {
+                format!(
+                    r#"<testcase classname="c" name="{name}"><failure message="boom"/></testcase>"#
+                )
+            }
+        })
+        .collect();
+    format!(
+        r#"<testsuite name="s" tests="{}">{body}</testsuite>"#,
+        cases.len()
+    )
+}
