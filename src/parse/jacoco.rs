@@ -15,9 +15,9 @@ use std::io::BufRead;
 use quick_xml::events::{BytesStart, Event};
 
 use super::ParseError;
-use super::coverage_common::{Figures, count};
+use super::coverage_common::{Figures, LINE_DETAIL, count};
 use super::coverage_xml::{XmlInput, name, sniff_root, text_attr};
-use crate::evidence::CoverageReport;
+use crate::evidence::{CoverageReport, LineDetail};
 
 const FORMAT: &str = "JaCoCo";
 
@@ -103,6 +103,11 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
     let (mut report_level, mut package_level, mut file_level) =
         (Level::default(), Level::default(), Level::default());
     let mut file: Option<(String, Level)> = None;
+    // The current source file's `<line>` elements, for patch coverage; past the budget the
+    // remaining files keep their figures without line detail.
+    let mut lines: Vec<(u32, bool)> = Vec::new();
+    let mut line_budget = LINE_DETAIL;
+    let mut detail_dropped = 0u64;
     let mut report = CoverageReport::default();
     let mut root_seen = false;
 
@@ -115,7 +120,19 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                 match stack.pop() {
                     Some(Ctx::Sourcefile) => {
                         if let Some((path, level)) = file.take() {
-                            report.push_file(level.figures.file(&path));
+                            let mut f = level.figures.file(&path);
+                            if !lines.is_empty() {
+                                if lines.len() <= line_budget {
+                                    line_budget -= lines.len();
+                                    lines.sort_unstable();
+                                    lines.dedup_by_key(|(n, _)| *n);
+                                    f.lines = Some(LineDetail::from_sorted(lines.drain(..)));
+                                } else {
+                                    detail_dropped += 1;
+                                }
+                            }
+                            lines.clear();
+                            report.push_file(f);
                         }
                     }
                     Some(Ctx::Package) => {
@@ -161,6 +178,11 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
                     file = Some((path, Level::default()));
                 } else {
                     report.push_file(Figures::default().file(&path));
+                }
+            }
+            Ctx::Other if tag == "line" && parent == Some(Ctx::Sourcefile) => {
+                if let Some(line) = read_line(&xml, element)? {
+                    lines.push(line);
                 }
             }
             Ctx::Other if tag == "counter" => {
@@ -215,6 +237,12 @@ pub fn parse<R: BufRead>(reader: R) -> Result<CoverageReport, ParseError> {
             Figures::default()
         };
     chosen.apply(&mut report);
+    if detail_dropped > 0 {
+        report.notes.push(format!(
+            "{detail_dropped} file(s) have no per-line detail (the report holds more than \
+             {LINE_DETAIL} lines): patch coverage cannot see their lines"
+        ));
+    }
     Ok(report)
 }
 
@@ -230,6 +258,27 @@ fn name_attr<R: BufRead>(
         Ok(())
     })?;
     Ok(found)
+}
+
+/// A `<line nr mi ci>`: its number and whether it ran, or nothing for a line without
+/// instructions.
+fn read_line<R: BufRead>(
+    xml: &XmlInput<R>,
+    element: &BytesStart<'_>,
+) -> Result<Option<(u32, bool)>, ParseError> {
+    let (mut nr, mut missed, mut covered) = (None, 0u64, 0u64);
+    xml.attributes(element, |key, value| {
+        match key {
+            "nr" => nr = Some(count(value, "line nr")?),
+            "mi" => missed = count(value, "line mi")?,
+            "ci" => covered = count(value, "line ci")?,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    let nr = nr.ok_or_else(|| xml.error("<line> needs an nr attribute"))?;
+    let nr = u32::try_from(nr).map_err(|_| xml.error("<line nr> is not a line number"))?;
+    Ok((missed + covered > 0).then_some((nr, covered > 0)))
 }
 
 fn read_counter<R: BufRead>(
@@ -274,6 +323,29 @@ mod tests {
             r.branches_total,
             r.has_branches,
         )
+    }
+
+    #[test]
+    fn source_file_lines_are_kept_for_patch_coverage() {
+        let xml = r#"<report name="r"><package name="org/demo"><sourcefile name="A.java"><line nr="3" mi="0" ci="2" mb="0" cb="0"/><line nr="4" mi="3" ci="0" mb="0" cb="0"/><line nr="5" mi="0" ci="0" mb="0" cb="0"/><line nr="9" mi="1" ci="1" mb="1" cb="1"/><counter type="LINE" missed="1" covered="2"/></sourcefile></package><counter type="LINE" missed="1" covered="2"/></report>"#;
+        let r = parse(xml.as_bytes()).unwrap();
+        let f = &r.files[0];
+        assert_eq!(f.path, "org/demo/A.java");
+        let lines = f.lines.as_ref().expect("line detail");
+        assert_eq!(
+            lines.len(),
+            3,
+            "a line without instructions is not coverable"
+        );
+        assert_eq!(lines.count_in(1, 10), (3, 2));
+        assert_eq!(lines.missed_in(1, 10).collect::<Vec<_>>(), vec![4]);
+        let bad = r#"<report name="r"><package name="p"><sourcefile name="A.java"><line mi="1" ci="0"/></sourcefile></package></report>"#;
+        assert!(
+            parse(bad.as_bytes())
+                .unwrap_err()
+                .to_string()
+                .contains("nr")
+        );
     }
 
     const NESTED: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -276,3 +276,18 @@ mod against_diff_cover {
         assert_same(ours(&report, ROOT), theirs);
     }
 }
+
+#[test]
+fn a_jacoco_report_gives_patch_figures_through_its_package_paths() {
+    let xml = r#"<report name="r"><package name="org/demo"><sourcefile name="A.java"><line nr="3" mi="0" ci="2"/><line nr="4" mi="3" ci="0"/><line nr="5" mi="0" ci="0"/><counter type="LINE" missed="1" covered="1"/></sourcefile></package><counter type="LINE" missed="1" covered="1"/></report>"#;
+    let r = crate::parse::jacoco::parse(xml.as_bytes()).unwrap();
+    let patch = Patch {
+        files: vec![changed("src/main/java/org/demo/A.java", &[(3, 5)])],
+    };
+    let f = figures(&r, &patch, "/p", &none);
+    assert_eq!((f.total, f.covered), (2, 1));
+    assert_eq!(
+        f.missed,
+        vec![("src/main/java/org/demo/A.java".to_string(), vec![(4, 4)])]
+    );
+}
