@@ -185,7 +185,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                 "stats" => self.0.stats = map.next_value::<Option<Stats>>()?,
                 "results" => {
                     self.0.has_results = true;
-                    map.next_value_seed(Suites(self.0))?;
+                    map.next_value_seed(scan_json::Each(SuiteList(self.0)))?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -196,39 +196,16 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
     }
 }
 
-/// A list of suites (`results` or a suite's `suites`); `null` reads as none.
-struct Suites<'a>(&'a mut Doc);
+/// The suites of a list (`results` or a suite's `suites`), each read as it streams by.
+struct SuiteList<'a>(&'a mut Doc);
 
-impl<'de> DeserializeSeed<'de> for Suites<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Suites<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of suites")
+impl<'de> scan_json::Elements<'de> for SuiteList<'_> {
+    fn what(&self) -> &'static str {
+        "suites"
     }
 
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Suite(&mut *self.0))?.is_some() {}
-        Ok(())
+    fn next<A: SeqAccess<'de>>(&mut self, seq: &mut A) -> Result<bool, A::Error> {
+        Ok(seq.next_element_seed(Suite(&mut *self.0))?.is_some())
     }
 }
 
@@ -264,58 +241,20 @@ impl<'de> Visitor<'de> for Suite<'_> {
                 }
                 "tests" | "beforeHooks" | "afterHooks" => {
                     let hook = key != "tests";
-                    map.next_value_seed(Tests {
-                        doc: &mut *self.0,
-                        hook,
-                        file: file.as_deref(),
-                    })?;
+                    let doc = &mut *self.0;
+                    let file = file.as_deref();
+                    map.next_value_seed(scan_json::Each(scan_json::ForEach::new(
+                        "tests",
+                        |test: WireTest| doc.add(test, hook, file),
+                    )))?;
                 }
-                "suites" => map.next_value_seed(Suites(&mut *self.0))?,
+                "suites" => {
+                    map.next_value_seed(scan_json::Each(SuiteList(&mut *self.0)))?;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
-        }
-        Ok(())
-    }
-}
-
-struct Tests<'a, 'f> {
-    doc: &'a mut Doc,
-    hook: bool,
-    file: Option<&'f str>,
-}
-
-impl<'de> DeserializeSeed<'de> for Tests<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Tests<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of tests")
-    }
-
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(test) = seq.next_element::<WireTest>()? {
-            self.doc.add(test, self.hook, self.file);
         }
         Ok(())
     }
