@@ -33,12 +33,7 @@ pub async fn query(
         request,
         "is an Alertmanager; only the `alerts` check reads it",
     )?;
-    let base = spec.location.url().ok_or_else(|| {
-        Missing::new(
-            MissingReason::NotConfigured,
-            format!("source `{source}` (alertmanager) has no `url`"),
-        )
-    })?;
+    let base = super::common::raw_url(source, spec)?;
     let values = match &q.sampling {
         None => once(base, &q, spec, client).await?,
         Some(s) => {

@@ -107,14 +107,25 @@ pub(super) fn expand_opt(value: Option<&str>, field: &str) -> Result<Option<Stri
     value.map(|v| expand(v, field)).transpose()
 }
 
-/// The source's API base URL (already expanded by fetch).
-pub(super) fn base_url(source: &str, spec: &Source) -> Result<reqwest::Url, Missing> {
-    let Some(raw) = spec.location.url() else {
-        return Err(Missing::new(
+/// The source's `url` as written (already expanded by fetch), or why an endpoint cannot be
+/// asked without one.
+pub(super) fn raw_url<'a>(source: &str, spec: &'a Source) -> Result<&'a str, Missing> {
+    spec.location.url().ok_or_else(|| {
+        let kind = spec
+            .kind
+            .id()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        Missing::new(
             MissingReason::NotConfigured,
-            format!("source `{source}` has no `url`"),
-        ));
-    };
+            format!("source `{source}`{kind} has no `url`"),
+        )
+    })
+}
+
+/// The source's API base URL, parsed: http(s) only.
+pub(super) fn base_url(source: &str, spec: &Source) -> Result<reqwest::Url, Missing> {
+    let raw = raw_url(source, spec)?;
     let url = reqwest::Url::parse(raw).map_err(|e| {
         Missing::new(
             MissingReason::NotConfigured,

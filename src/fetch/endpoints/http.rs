@@ -33,12 +33,7 @@ pub async fn query(
         request,
         "is a plain HTTP endpoint; only `http-json` and `http-health` read it",
     )?;
-    let base = spec.location.url().ok_or_else(|| {
-        Missing::new(
-            MissingReason::NotConfigured,
-            format!("source `{source}` (http) has no `url`"),
-        )
-    })?;
+    let base = super::common::raw_url(source, spec)?;
     let values = match &request {
         Request::Json(q) => match &q.sampling {
             None => json_once(base, q, spec, client).await?,

@@ -39,12 +39,7 @@ pub async fn query(
         request,
         "is a Loki API; only the `logs` check reads it",
     )?;
-    let base = spec.location.url().ok_or_else(|| {
-        Missing::new(
-            MissingReason::NotConfigured,
-            format!("source `{source}` (loki) has no `url`"),
-        )
-    })?;
+    let base = super::common::raw_url(source, spec)?;
     let values = match &q.sampling {
         None => once(base, &q, spec, client).await?,
         Some(s) => {

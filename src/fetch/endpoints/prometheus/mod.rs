@@ -43,12 +43,7 @@ pub async fn query(
         request,
         "is a Prometheus API; only the `metric` check reads it",
     )?;
-    let base = spec.location.url().ok_or_else(|| {
-        Missing::new(
-            MissingReason::NotConfigured,
-            format!("source `{source}` (prometheus) has no `url`"),
-        )
-    })?;
+    let base = super::common::raw_url(source, spec)?;
     let values = match &q.sampling {
         None => once(base, &q, spec, client).await?,
         Some(s) => {
